@@ -1,0 +1,3 @@
+from attio_cli.cli import main
+
+main()
