@@ -14,3 +14,5 @@ class ExitStatus(IntEnum):
     USAGE_ERROR = 2
     # A fatal API error: authentication failed or the API stayed unreachable.
     FATAL_API_ERROR = 3
+    # Standard output was closed early (e.g. by `| head`); 128 + SIGPIPE, as shell tools report it.
+    BROKEN_PIPE = 141

@@ -1,0 +1,131 @@
+"""The push pipeline: read → route → map → validate → plan, then hand requests to a writer.
+
+Each stage lives in its own module; this one only moves events between them and counts every
+input line into exactly one outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from attio_cli.actions.payload import validate_payload
+from attio_cli.mapping_file import Subscription
+from attio_cli.mapping_kit import DirectiveError
+from attio_cli.output import RequestWriter
+from attio_cli.plan import BatchCollector, Planner
+from attio_cli.reader import InvalidLine, SourceLine, parse_event
+from attio_cli.report import RejectsWriter, RunReport
+from attio_cli.requests import EventSource, PlannedRequest
+
+
+@dataclass
+class PipelineOptions:
+    dedupe: bool = True
+
+
+@dataclass
+class Pipeline:
+    """Runs events through the stages and sends each planned request to ``writer``."""
+
+    subscriptions: list[Subscription]
+    planner: Planner
+    writer: RequestWriter
+    rejects: RejectsWriter
+    options: PipelineOptions = field(default_factory=PipelineOptions)
+    report: RunReport = field(default_factory=RunReport)
+    on_notice: Callable[[str], None] = lambda message: None
+
+    def __post_init__(self) -> None:
+        self._seen_message_ids: set[str] = set()
+        self._batches = BatchCollector()
+        self._batch_notice_given = False
+
+    def run(self, lines: Iterable[SourceLine]) -> RunReport:
+        for source_line in lines:
+            self.process(source_line)
+        self.finish()
+        return self.report
+
+    def process(self, source_line: SourceLine) -> None:
+        """Count one input line into exactly one outcome, planning its requests if it is valid."""
+        report = self.report
+        report.read += 1
+        try:
+            event = parse_event(source_line)
+        except InvalidLine as error:
+            report.invalid += 1
+            self.rejects.write(
+                input=source_line.input,
+                line=source_line.line,
+                message_id=None,
+                stage="invalid",
+                reason=str(error),
+                event=source_line.text.decode("utf-8", errors="replace").rstrip("\r\n"),
+            )
+            return
+
+        message_id = event.get("messageId")
+        if self.options.dedupe and isinstance(message_id, str) and message_id:
+            if message_id in self._seen_message_ids:
+                report.duplicate += 1
+                return
+            self._seen_message_ids.add(message_id)
+
+        matched = [subscription for subscription in self.subscriptions if subscription.trigger.matches(event)]
+        if not matched:
+            report.unmatched += 1
+            return
+        report.matched += 1
+
+        source = EventSource(source_line.input, source_line.line, message_id if isinstance(message_id, str) else None)
+        all_valid = True
+        for subscription in matched:
+            reason = self._plan_for(subscription, event, source)
+            if reason is not None:
+                all_valid = False
+                self.rejects.write(
+                    input=source.input,
+                    line=source.line,
+                    message_id=source.message_id,
+                    stage="invalid",
+                    reason=reason,
+                    event=event,
+                    subscription=subscription.name,
+                )
+        if all_valid:
+            report.planned += 1
+        else:
+            report.invalid += 1
+
+    def _plan_for(self, subscription: Subscription, event: dict, source: EventSource) -> str | None:
+        """Plan one subscription's requests for an event; return the reason if the event is invalid."""
+        try:
+            payload = subscription.compiled.transform(event)
+        except DirectiveError as error:
+            return f"mapping failed: {error}"
+        result = validate_payload(payload, subscription.action, batch=subscription.enable_batching)
+        if result.errors:
+            return result.message
+
+        if subscription.enable_batching:
+            if not self._batch_notice_given:
+                self._batch_notice_given = True
+                self.on_notice("Attio applies batch requests asynchronously and does not report values it drops, so check the records afterwards.")
+            assertion = self.planner.batch_assertion(subscription.action, result.payload)
+            full_batch = self._batches.add(subscription.location, subscription.name, subscription.batch_size, assertion, source)
+            if full_batch is not None:
+                self._emit(full_batch)
+        else:
+            for request in self.planner.plan_single(subscription.action, result.payload, subscription.name, source):
+                self._emit(request)
+        return None
+
+    def _emit(self, request: PlannedRequest) -> None:
+        self.report.planned_requests += 1
+        self.writer.write(request)
+
+    def finish(self) -> None:
+        """Emit the batches that are not yet full."""
+        for request in self._batches.flush():
+            self._emit(request)

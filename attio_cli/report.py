@@ -1,0 +1,54 @@
+"""Run report (counts for every input line) and the rejects file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import IO, Any
+
+import orjson
+
+
+@dataclass
+class RunReport:
+    """Counts of one run. Every non-blank input line is counted exactly once in
+    ``planned + unmatched + duplicate + invalid``; ``matched`` counts the events that matched a
+    subscription, whether they were then planned or found invalid."""
+
+    read: int = 0
+    matched: int = 0
+    unmatched: int = 0
+    invalid: int = 0
+    duplicate: int = 0
+    planned: int = 0
+    planned_requests: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        return (
+            f"{self.read} events read: {self.planned} planned, {self.unmatched} unmatched, "
+            f"{self.duplicate} duplicate, {self.invalid} invalid; {self.planned_requests} requests planned"
+        )
+
+
+class RejectsWriter:
+    """Writes one NDJSON line per invalid event, with the original event so it can be fixed and replayed."""
+
+    def __init__(self, stream: IO[bytes] | None):
+        self.stream = stream
+        self.count = 0
+
+    def write(self, *, input: str, line: int, message_id: Any, stage: str, reason: str, event: Any, subscription: str | None = None) -> None:
+        self.count += 1
+        if self.stream is None:
+            return
+        record = {"input": input, "line": line, "message_id": message_id, "stage": stage, "reason": reason}
+        if subscription is not None:
+            record["subscription"] = subscription
+        record["event"] = event
+        self.stream.write(orjson.dumps(record) + b"\n")
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()

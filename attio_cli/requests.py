@@ -1,0 +1,62 @@
+"""The request plan: what attio-cli would send to Attio for an event, before anything is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class RecordId:
+    """The record id that an earlier step of the same event's plan returns.
+
+    A dry run cannot know it, so it prints as a placeholder; live delivery fills it in from
+    that step's response.
+    """
+
+    step: int
+    object: str
+
+    def placeholder(self) -> str:
+        return f"<record_id from step {self.step} ({self.object})>"
+
+
+@dataclass(frozen=True, slots=True)
+class EventSource:
+    """Where an event came from: input name, 1-based line and messageId."""
+
+    input: str
+    line: int
+    message_id: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "line": self.line, "message_id": self.message_id}
+
+
+@dataclass(slots=True)
+class PlannedRequest:
+    """One HTTP request of the plan.
+
+    ``path`` starts with ``/v2``. It may contain ``{record_id}``, filled from ``path_record_id``.
+    The body may contain RecordId values. ``step`` numbers the requests of one event from 1.
+    ``record_key`` is the (object, matching attribute, value) that the request writes, so that
+    requests for one record can be kept in order; it is None for batch requests.
+    """
+
+    method: str
+    path: str
+    body: dict[str, Any]
+    subscription: str
+    sources: list[EventSource]
+    step: int = 1
+    path_record_id: RecordId | None = None
+    record_key: tuple | None = None
+    is_batch: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def resolved_path(self, record_ids: dict[int, str] | None = None) -> str:
+        """Return the path with the record id filled in, or its placeholder when unknown."""
+        if self.path_record_id is None:
+            return self.path
+        known = (record_ids or {}).get(self.path_record_id.step)
+        return self.path.replace("{record_id}", known or self.path_record_id.placeholder())
