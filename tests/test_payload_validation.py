@@ -6,14 +6,14 @@ expected values follow from the same code paths.
 """
 
 import json
-import math
 from pathlib import Path
 
 import pytest
 
+from attio_cli.actions import messages
 from attio_cli.actions.fields import ACTION_FIELDS, Field, canonical_action, default_mapping
-from attio_cli.actions.js_values import js_number_to_string, js_string_to_number
 from attio_cli.actions.payload import PayloadValidator, validate_payload
+from attio_cli.jsvalues import MISSING
 
 CONFORMANCE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
 
@@ -145,41 +145,6 @@ def test_coercion_does_not_change_input():
     result = _validate([MULTIPLE_OBJECT, MULTIPLE_STRING], payload)
     assert result.payload == {"list": [{"k": "5"}], "tags": ["a"]}
     assert payload == snapshot
-
-
-# -- JavaScript number text ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (12, "12"),
-        (-0.0, "0"),
-        (1.5, "1.5"),
-        (0.000001, "0.000001"),
-        (1e-7, "1e-7"),
-        (123456789012345680000.0, "123456789012345680000"),
-        (1e21, "1e+21"),
-        (1.5e300, "1.5e+300"),
-        (12345678901234567890, "12345678901234567000"),
-        (math.inf, "Infinity"),
-    ],
-)
-def test_js_number_to_string(value, text):
-    assert js_number_to_string(value) == text
-
-
-@pytest.mark.parametrize(
-    ("text", "number"),
-    [("12", 12.0), (" 12\n", 12.0), ("", 0.0), ("0x10", 16.0), ("0b11", 3.0), (".5", 0.5), ("-Infinity", -math.inf)],
-)
-def test_js_string_to_number(text, number):
-    assert js_string_to_number(text) == number
-
-
-@pytest.mark.parametrize("text", ["abc", "1_000", "inf", "nan", "1e", "-0x10", "1,000"])
-def test_js_string_to_number_nan(text):
-    assert math.isnan(js_string_to_number(text))
 
 
 # -- removeEmptyValues: single versus batch ----------------------------------------------------
@@ -346,6 +311,32 @@ def test_message_zero_bound_ignored():
     field = Field(key="size", label="Size", type="number", minimum=0)
     _, errors = _single_field(field, -5)
     assert errors == []
+
+
+def test_message_enum_choices_as_json():
+    # Choices print as JSON.stringify writes them: compact, keys in JavaScript order.
+    message = messages.enum_message("C", ({"b": [1, 2.5], "1": None}, "x"))
+    assert message == 'C must be one of: {"1":null,"b":[1,2.5]} or "x".'
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("x", "a string"),
+        (1.5, "a number"),
+        (True, "a boolean"),
+        ([], "an array"),
+        ({}, "an object"),
+        (None, "null"),
+        (MISSING, "undefined"),
+    ],
+)
+def test_message_type_names(value, text):
+    assert messages.describe_type(value) == text
+
+
+def test_coercion_overflowing_hex_like_overflowing_decimal():
+    assert _single_field(NUMBER, "0x" + "f" * 300) == _single_field(NUMBER, "1e400")
 
 
 def test_message_array_item_required():

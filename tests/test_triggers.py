@@ -12,7 +12,6 @@ from attio_cli.triggers import (
     segment_parse,
     segment_validate,
 )
-from attio_cli.triggers.jsvalues import MISSING, js_number_to_string, js_string, js_to_number, walk_path
 
 TYPE_ERROR = "Cannot read properties of undefined (reading 'type')"
 
@@ -298,6 +297,17 @@ def test_falsy_intermediate_is_the_result(text, expected):
 )
 def test_field_paths(text, expected):
     assert matches(text, ORDER) is expected
+
+
+def test_non_ascii_digits_not_an_index():
+    # JavaScript reads list["1١"] as a property that arrays do not have; only ASCII digits index.
+    event = {"properties": {"list": ["a"] * 11 + ["x"]}}
+    assert matches('properties.list.1١ = "x"', event) is False
+
+
+def test_non_ascii_digits_not_a_number():
+    # Number("١٢") is NaN in JavaScript, so no comparison with it holds.
+    assert matches('properties.n > "١٢"', {"properties": {"n": 20}}) is False
 
 
 def test_traits_ignore_context_traits():
@@ -785,48 +795,7 @@ def test_segment_validate_missing_event_is_false():
     assert segment_validate(segment_parse('type != "a"')) is False
 
 
-# ---------------------------------------------------------------------------------------------------
-# JavaScript value helpers
-# ---------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [
-        (500, "500"),
-        (5.0, "5"),
-        (1.5, "1.5"),
-        (-0.0, "0"),
-        (1e21, "1e+21"),
-        (1e-7, "1e-7"),
-        (123456789012345680000, "123456789012345680000"),
-        (0.000001, "0.000001"),
-        (float("nan"), "NaN"),
-    ],
-)
-def test_js_number_to_string(number, text):
-    assert js_number_to_string(number) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "number"),
-    [("100", 100.0), (" 7 ", 7.0), ("", 0.0), ("0x10", 16.0), ("1_0", None), (True, 1.0), (None, 0.0)],
-)
-def test_js_to_number(value, number):
-    result = js_to_number(value)
-    if number is None:
-        assert result != result
-    else:
-        assert result == number
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [(True, "true"), (None, "null"), (MISSING, "undefined"), ([1, None, "x"], "1,,x"), ({}, "[object Object]")],
-)
-def test_js_string(value, text):
-    assert js_string(value) == text
-
-
-def test_walk_path_string_unit_indexing():
-    assert walk_path({"s": "a😀"}, ("s", "length")) == 3
+def test_segment_parse_exact_integer_literal_is_int():
+    value = segment_parse("properties.n = 9007199254740992")["children"][0]["value"]
+    assert value == 2**53
+    assert type(value) is int

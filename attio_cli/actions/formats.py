@@ -10,8 +10,8 @@ import math
 import re
 from collections.abc import Callable
 
-from attio_cli.actions.js_values import JS_WHITESPACE, js_number_to_string, js_string_to_number
 from attio_cli.actions.v8_date import is_valid_v8_date
+from attio_cli.jsvalues import JS_WHITESPACE, js_number_to_string, js_string_to_number
 
 # ajv-formats' full email pattern: dot-separated runs of RFC 5322 atom characters,
 # "@", then one or more dot-terminated host labels and a final label. Labels are

@@ -20,17 +20,8 @@ from typing import Any
 from attio_cli.actions import messages
 from attio_cli.actions.fields import Field
 from attio_cli.actions.formats import FORMAT_CHECKS, FORMAT_LABELS
-from attio_cli.actions.js_values import js_number_to_string, js_number_value, js_string_to_number
+from attio_cli.jsvalues import MISSING, js_number_to_string, js_number_value, js_string_to_number
 
-
-class _Undefined:
-    """Marker for a value that JavaScript would see as `undefined`, i.e. a removed key."""
-
-    def __repr__(self) -> str:
-        return "UNDEFINED"
-
-
-UNDEFINED: Any = _Undefined()
 
 _COERCIBLE_TYPES = frozenset(("string", "number", "integer", "boolean", "null", "array"))
 
@@ -230,18 +221,18 @@ def _to_string(value: Any) -> Any:
         return js_number_to_string(value)
     if value is None:
         return ""
-    return UNDEFINED
+    return MISSING
 
 
 def _number_from_text(value: Any, *, integer: bool) -> Any:
     # Ajv coerces a non-empty string that JavaScript reads as a number ("12", " 12 ", "0x10", "1e3").
     if not value:
-        return UNDEFINED
+        return MISSING
     number = js_string_to_number(value)
     if math.isnan(number):
-        return UNDEFINED
+        return MISSING
     if integer and not (math.isinf(number) or number.is_integer()):
-        return UNDEFINED
+        return MISSING
     return js_number_value(number)
 
 
@@ -253,7 +244,7 @@ def _to_number(value: Any) -> Any:
         return 0
     if kind is str:
         return _number_from_text(value, integer=False)
-    return UNDEFINED
+    return MISSING
 
 
 def _to_integer(value: Any) -> Any:
@@ -264,7 +255,7 @@ def _to_integer(value: Any) -> Any:
         return 0
     if kind is str:
         return _number_from_text(value, integer=True)
-    return UNDEFINED
+    return MISSING
 
 
 def _to_boolean(value: Any) -> Any:
@@ -273,20 +264,20 @@ def _to_boolean(value: Any) -> Any:
         return False
     if value == "true" or (kind in (int, float) and value == 1):
         return True
-    return UNDEFINED
+    return MISSING
 
 
 def _to_null(value: Any) -> Any:
     kind = type(value)
     if value == "" or value is False or (kind in (int, float) and value == 0):
         return None
-    return UNDEFINED
+    return MISSING
 
 
 def _to_array(value: Any) -> Any:
     if value is None or type(value) in (str, int, float, bool):
         return [value]
-    return UNDEFINED
+    return MISSING
 
 
 _COERCERS: dict[str, Callable[[Any], Any]] = {
@@ -300,7 +291,7 @@ _COERCERS: dict[str, Callable[[Any], Any]] = {
 
 
 def _coerce(node: SchemaNode, value: Any) -> tuple[Any, Any]:
-    """Coerce a value of the wrong type; return (coerced value or UNDEFINED, value as Ajv last saw it).
+    """Coerce a value of the wrong type; return (coerced value or MISSING, value as Ajv last saw it).
 
     With `coerceTypes: 'array'`, a one-item array stands for its item: the item
     is kept if its type fits, and otherwise coerced in its place. The tried
@@ -313,20 +304,20 @@ def _coerce(node: SchemaNode, value: Any) -> tuple[Any, Any]:
 
     for target in node.coerce_to:
         coerced = _COERCERS[target](value)
-        if coerced is not UNDEFINED:
+        if coerced is not MISSING:
             return coerced, value
-    return UNDEFINED, value
+    return MISSING, value
 
 
 # -- removeEmptyValues ----------------------------------------------------------------
 
 
 def remove_empty_values(value: Any, node: SchemaNode | None) -> Any:
-    """Drop nulls and empty strings the schema cannot take; return UNDEFINED when `value` itself goes.
+    """Drop nulls and empty strings the schema cannot take; return MISSING when `value` itself goes.
 
     This is Segment's `removeEmptyValues` below the root. Values without a
     schema (unknown keys, objects without properties) are kept whole. In an
-    array, an item is dropped when it would become UNDEFINED, but the kept
+    array, an item is dropped when it would become MISSING, but the kept
     items are the original ones, not cleaned copies. Objects with properties
     are cleaned key by key into a new dict.
     """
@@ -338,7 +329,7 @@ def remove_empty_values(value: Any, node: SchemaNode | None) -> Any:
         if node.items is None:
             return value
         item_node = node.items
-        return [item for item in value if remove_empty_values(item, item_node) is not UNDEFINED]
+        return [item for item in value if remove_empty_values(item, item_node) is not MISSING]
 
     if kind is dict:
         properties = node.properties
@@ -347,14 +338,14 @@ def remove_empty_values(value: Any, node: SchemaNode | None) -> Any:
         cleaned = {}
         for key, item in value.items():
             item = remove_empty_values(item, properties.get(key))
-            if item is not UNDEFINED:
+            if item is not MISSING:
                 cleaned[key] = item
         return cleaned
 
     if value is None:
-        return value if node.allows_null else UNDEFINED
+        return value if node.allows_null else MISSING
     if value == "" and kind is str:
-        return value if node.allows_string else UNDEFINED
+        return value if node.allows_string else MISSING
     return value
 
 
@@ -369,10 +360,10 @@ def validate_value(node: SchemaNode, value: Any, pointer: str, errors: list[str]
     """
     checked = value
     if not node.matches(value):
-        coerced = UNDEFINED
+        coerced = MISSING
         if node.coerce_to:
             coerced, checked = _coerce(node, value)
-        if coerced is UNDEFINED:
+        if coerced is MISSING:
             errors.append(messages.type_message(node.subject(pointer), node.type_text, checked))
         else:
             value = checked = coerced

@@ -8,10 +8,9 @@ of one payload with single spaces.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from attio_cli.actions.js_values import js_number_to_string
+from attio_cli.jsvalues import js_json_stringify, js_number_to_string, js_type_of
 
 
 def capitalize(text: str) -> str:
@@ -48,34 +47,28 @@ def humanize_list(items: list[str], conjunction: str) -> str:
     return f"{', '.join(items[:-1])}, {conjunction} {items[-1]}"
 
 
+_TYPE_PHRASES = {
+    "string": "a string",
+    "number": "a number",
+    "boolean": "a boolean",
+    "array": "an array",
+    "null": "null",
+    "undefined": "undefined",
+}
+
+
 def describe_type(value: Any) -> str:
-    """Name the JSON type of `value` with its article, as JavaScript's `typeof` would see it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+    """Name the JSON type of `value` with its article: "a string", "an array", "null" or "undefined".
+
+    A value that is not JSON, such as a date, is named "an object".
+    """
+    return _TYPE_PHRASES.get(js_type_of(value), "an object")
 
 
 def expected_types_text(types: tuple[str, ...]) -> str:
     """Return "a string or number" for ('string', 'number'): the article follows the first type."""
     joined = humanize_list(list(types), "or")
     return f"{_indefinite_article(joined)} {joined}"
-
-
-def js_json_text(value: Any) -> str:
-    """Serialise a choice value as JavaScript's JSON.stringify does."""
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, (int, float)):
-        return js_number_to_string(value)
-    return json.dumps(value, ensure_ascii=False)
 
 
 def type_message(subject: str, types_text: str, value: Any) -> str:
@@ -91,7 +84,7 @@ def format_message(subject: str, format_label: str) -> str:
 
 
 def enum_message(subject: str, choices: tuple[Any, ...]) -> str:
-    allowed = humanize_list([js_json_text(choice) for choice in choices], "or")
+    allowed = humanize_list([js_json_stringify(choice) for choice in choices], "or")
     return f"{subject} must be one of: {allowed}."
 
 

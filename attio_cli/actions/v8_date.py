@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from attio_cli.actions.js_values import JS_WHITESPACE
+from attio_cli.jsvalues import JS_WHITESPACE
 
 _MAX_TIME_MS = 8.64e15
 _MS_PER_DAY = 86_400_000

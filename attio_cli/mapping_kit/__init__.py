@@ -8,23 +8,23 @@ JavaScript ``undefined`` inside the kit. See ``compiler.py`` for how it is handl
 ``paths.py`` for the path syntax, including the JSONPath extension.
 """
 
-from attio_cli.mapping_kit.compiler import CompiledMapping, compile_mapping, finalize, strip_missing, transform
-from attio_cli.mapping_kit.directives import flatten_object
-from attio_cli.mapping_kit.errors import DirectiveError, MappingError, MappingValidationError
-from attio_cli.mapping_kit.jsvalues import (
+from attio_cli.jsvalues import (
+    MISSING,
     is_array_index,
     js_json_parse,
     js_json_stringify,
     js_key_order,
     js_keys,
     js_length,
-    js_loose_equals_empty_string,
     js_number_to_string,
     js_string,
     js_truthy,
     js_type_of,
 )
-from attio_cli.mapping_kit.missing import MISSING
+from attio_cli.mapping_kit.compiler import CompiledMapping, compile_mapping, finalize, strip_missing, transform
+from attio_cli.mapping_kit.directives import flatten_object
+from attio_cli.mapping_kit.errors import DirectiveError, MappingError, MappingValidationError
+from attio_cli.mapping_kit.jsvalues import js_loose_equals_empty_string
 from attio_cli.mapping_kit.paths import PathSyntaxError, compile_path, get, is_extension_path, split_segments
 from attio_cli.mapping_kit.shorthand import expand_shorthand
 from attio_cli.mapping_kit.template import compile_template, render

@@ -31,10 +31,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from attio_cli.jsvalues import MISSING, js_code_units, js_keys, js_string, js_type_of
 from attio_cli.mapping_kit import directives
 from attio_cli.mapping_kit.errors import DirectiveError, MappingValidationError
-from attio_cli.mapping_kit.jsvalues import js_code_units, js_keys, js_string, js_type_of
-from attio_cli.mapping_kit.missing import MISSING
 from attio_cli.mapping_kit.nodes import Node, Run, Scope, const_node, raise_node
 from attio_cli.mapping_kit.paths import PathGetter, PathSyntaxError, compile_path
 from attio_cli.mapping_kit.validation import Invalid, KeyPath, liquid_message, pointer, validate, validate_everything

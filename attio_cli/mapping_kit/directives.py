@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from attio_cli.mapping_kit.errors import DirectiveError
-from attio_cli.mapping_kit.jsvalues import (
-    compile_literal_replace,
+from attio_cli.jsvalues import (
+    MISSING,
     is_array_index,
     js_code_units,
     js_json_parse,
@@ -32,12 +31,12 @@ from attio_cli.mapping_kit.jsvalues import (
     js_key_order,
     js_keys,
     js_length,
-    js_loose_equals_empty_string,
     js_string,
     js_truthy,
     js_type_of,
 )
-from attio_cli.mapping_kit.missing import MISSING
+from attio_cli.mapping_kit.errors import DirectiveError
+from attio_cli.mapping_kit.jsvalues import compile_literal_replace, js_loose_equals_empty_string
 from attio_cli.mapping_kit.nodes import Node, Scope, const_node, raise_node, return_missing
 from attio_cli.mapping_kit.paths import PathSyntaxError, compile_path_cached
 from attio_cli.mapping_kit.template import compile_template, compile_template_cached

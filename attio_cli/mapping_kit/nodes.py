@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from attio_cli.jsvalues import MISSING
 from attio_cli.mapping_kit.errors import DirectiveError
-from attio_cli.mapping_kit.missing import MISSING
 
 Run = Callable[[Any], Any]
 

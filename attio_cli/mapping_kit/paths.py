@@ -33,8 +33,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from attio_cli.mapping_kit.jsvalues import is_array_index, js_code_unit_at, js_length
-from attio_cli.mapping_kit.missing import MISSING
+from attio_cli.jsvalues import MISSING, compile_property_walk
 
 PathGetter = Callable[[Any], Any]
 
@@ -86,7 +85,7 @@ def compile_path(text: str, *, strip_dollar_dot: bool = True, extensions: bool =
             getter = _compile_root()
         else:
             segments = split_segments(path)
-            getter = _compile_walk(segments)
+            getter = compile_property_walk(segments)
     getter.text = text  # type: ignore[attr-defined]
     getter.segments = segments  # type: ignore[attr-defined]
     getter.is_extension = is_extension  # type: ignore[attr-defined]
@@ -110,81 +109,6 @@ def _compile_root() -> PathGetter:
         return obj
 
     return root
-
-
-def _compile_walk(segments: tuple[str, ...]) -> PathGetter:
-    """Build the walk for a key tuple, unrolled for the common short paths."""
-    steps = tuple((key, int(key) if is_array_index(key) else None) for key in segments)
-    if not steps:
-        # Only dots or brackets, e.g. "..": Segment's reduce over no keys returns the object.
-        return lambda obj: obj
-
-    if len(steps) == 1:
-        ((key0, index0),) = steps
-
-        def walk1(obj: Any) -> Any:
-            if type(obj) is dict:
-                return obj.get(key0, MISSING)
-            return _step(obj, key0, index0)
-
-        return walk1
-
-    if len(steps) == 2:
-        (key0, index0), (key1, index1) = steps
-
-        def walk2(obj: Any) -> Any:
-            obj = obj.get(key0, MISSING) if type(obj) is dict else _step(obj, key0, index0)
-            if type(obj) is dict:
-                return obj.get(key1, MISSING)
-            return _step(obj, key1, index1)
-
-        return walk2
-
-    if len(steps) == 3:
-        (key0, index0), (key1, index1), (key2, index2) = steps
-
-        def walk3(obj: Any) -> Any:
-            obj = obj.get(key0, MISSING) if type(obj) is dict else _step(obj, key0, index0)
-            obj = obj.get(key1, MISSING) if type(obj) is dict else _step(obj, key1, index1)
-            if type(obj) is dict:
-                return obj.get(key2, MISSING)
-            return _step(obj, key2, index2)
-
-        return walk3
-
-    def walk(obj: Any) -> Any:
-        for key, index in steps:
-            obj = obj.get(key, MISSING) if type(obj) is dict else _step(obj, key, index)
-        return obj
-
-    return walk
-
-
-def _step(obj: Any, key: str, index: int | None) -> Any:
-    """Read ``obj[key]`` for anything but a plain dict, following JavaScript's ``obj && obj[key]``."""
-    kind = type(obj)
-    if kind is list:
-        if index is not None:
-            return obj[index] if index < len(obj) else MISSING
-        return len(obj) if key == "length" else MISSING
-    if kind is str:
-        if not obj:
-            return obj
-        if index is not None:
-            return js_code_unit_at(obj, index)
-        return js_length(obj) if key == "length" else MISSING
-    if obj is None or obj is MISSING or obj is False:
-        return obj
-    if kind is int or kind is float:
-        # 0 and NaN are falsy, so the walk stops on them; other numbers have no JSON keys.
-        return obj if obj == 0 or obj != obj else MISSING
-    if isinstance(obj, dict):
-        return obj.get(key, MISSING)
-    if isinstance(obj, (list, tuple)):
-        return _step(list(obj), key, index)
-    if isinstance(obj, str):
-        return _step(str(obj), key, index)
-    return MISSING
 
 
 def _compile_extension(text: str) -> PathGetter:

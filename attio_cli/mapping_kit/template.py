@@ -17,8 +17,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from attio_cli.mapping_kit.jsvalues import js_string, js_trim
-from attio_cli.mapping_kit.missing import MISSING
+from attio_cli.jsvalues import MISSING, js_string, js_trim
 from attio_cli.mapping_kit.paths import PathGetter, compile_path
 
 _TRIPLE = re.compile(r"\{\{\{([^}]+)\}\}\}")

@@ -24,8 +24,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from attio_cli.mapping_kit.jsvalues import js_json_stringify, js_keys, js_length, js_type_of
-from attio_cli.mapping_kit.missing import MISSING
+from attio_cli.jsvalues import MISSING, js_json_stringify, js_keys, js_length, js_type_of
 
 # Segment's limits on @replace's pattern and replacement, in UTF-16 code units.
 MAX_PATTERN_LENGTH = 10

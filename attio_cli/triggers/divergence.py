@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from attio_cli.triggers.jsvalues import MISSING, js_number_to_string, js_string, js_to_number
+from attio_cli.jsvalues import MISSING, js_number_to_string, js_string, js_to_number
 from attio_cli.triggers.nodes import Comparison, Construct, Group, Negation, Node
 from attio_cli.triggers.segment_fql import segment_parse
 

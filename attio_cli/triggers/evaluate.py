@@ -21,62 +21,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from attio_cli.triggers.jsvalues import (
-    MISSING,
-    array_index,
-    js_string,
-    js_to_number,
-    js_truthy,
-    read_property,
-    to_double,
-)
+from attio_cli.jsvalues import MISSING, compile_property_walk, js_string, js_to_number, to_double
 from attio_cli.triggers.nodes import Comparison, Negation, Node
 
 Predicate = Callable[[dict], bool]
 Reader = Callable[[dict], Any]
 
-__all__ = ["Predicate", "compile_condition", "compile_path"]
-
-
-def _step(value: Any, key: str, index: int | None) -> Any:
-    # JavaScript's `value && value[key]`: a falsy value is the result as it is.
-    if not js_truthy(value):
-        return value
-    return read_property(value, key, index)
-
-
-def compile_path(keys: tuple[str, ...]) -> Reader:
-    """Return a function that reads ``keys`` from an event dict with Segment's ``&&`` walk."""
-    first = keys[0]
-    rest = tuple((key, array_index(key)) for key in keys[1:])
-
-    if not rest:
-        def read_top_level(event: dict) -> Any:
-            return event.get(first, MISSING)
-
-        return read_top_level
-
-    if len(rest) == 1:
-        ((second, second_index),) = rest
-
-        def read_nested(event: dict) -> Any:
-            value = event.get(first, MISSING)
-            if type(value) is dict:
-                return value.get(second, MISSING)
-            return _step(value, second, second_index)
-
-        return read_nested
-
-    def read_deep(event: dict) -> Any:
-        value = event.get(first, MISSING)
-        for key, index in rest:
-            if type(value) is dict:
-                value = value.get(key, MISSING)
-            else:
-                value = _step(value, key, index)
-        return value
-
-    return read_deep
+__all__ = ["Predicate", "compile_condition"]
 
 
 def _never(event: dict) -> bool:
@@ -139,7 +90,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _compile_comparison(condition: Comparison) -> Predicate:
-    read = compile_path(condition.keys)
+    read = compile_property_walk(condition.keys)
     operator = condition.operator
 
     if operator in ("=", "!="):

@@ -65,7 +65,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from attio_cli.triggers.jsvalues import js_number_to_string
+from attio_cli.jsvalues import js_number_to_string
 from attio_cli.triggers.nodes import Comparison, Construct, Group, Negation, Node
 
 __all__ = ["TriggerSyntaxError", "parse_subscription"]

@@ -20,18 +20,10 @@ message.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
-from attio_cli.triggers.jsvalues import (
-    MISSING,
-    is_js_number,
-    js_string,
-    js_to_number,
-    to_double,
-    walk_path,
-)
+from attio_cli.jsvalues import MISSING, compile_property_walk, js_number_value, js_string, js_to_number, to_double
 
 __all__ = ["SegmentEvaluationError", "segment_parse", "segment_tokens", "segment_validate"]
 
@@ -304,18 +296,11 @@ def _token_value(token: dict) -> Any:
             value = value[:-1]
         return value
     if kind == "number":
-        return _number_literal(value)
+        # Integral values become int so the AST serialises like JavaScript's JSON ("500", not "500.0").
+        return js_number_value(js_to_number(value))
     if kind == "ident" and value in ("true", "false"):
         return value == "true"
     return value
-
-
-def _number_literal(text: str) -> float | int:
-    number = js_to_number(text)
-    # Integral values are kept as int so the AST serialises like JavaScript's JSON ("500", not "500.0").
-    if math.isfinite(number) and number == int(number) and abs(number) < 2**53:
-        return int(number)
-    return number
 
 
 def _text_value(token: dict) -> str:
@@ -495,7 +480,7 @@ def _read_path(container: Any, name: Any) -> Any:
     keys = tuple(_PATH_SEGMENTS.findall(js_string(name)))
     if not keys:
         raise SegmentEvaluationError("Cannot read properties of null (reading 'reduce')")
-    return walk_path(container, keys)
+    return compile_property_walk(keys)(container)
 
 
 def _compare(actual: Any, operator: Any, expected: Any) -> bool:
@@ -504,7 +489,7 @@ def _compare(actual: Any, operator: Any, expected: Any) -> bool:
     if operator == "!=":
         return not (type(actual) is str and actual == js_string(expected))
     if operator in ("number_equals", "number_not_equals", "<", "<=", ">", ">="):
-        if not is_js_number(actual):
+        if type(actual) is not int and type(actual) is not float:
             return False
         left = to_double(actual)
         right = js_to_number(expected)
