@@ -1,6 +1,6 @@
 """Load YAML mapping files into subscriptions, rejecting a broken file before any event is read.
 
-A file holds one subscription, or a list of them under ``subscriptions:``. Every error names the
+A file contains one subscription, or a list of them under ``subscriptions:``. Every error names the
 file, the line, the key path inside the file and what to change.
 """
 

@@ -1,8 +1,8 @@
 """Plan stage: turn validated payloads into the HTTP requests of one request style.
 
 ``segment`` reproduces the requests of Segment's destination exactly. ``public`` uses Attio's
-documented assert endpoint; because that endpoint replaces multiselect values where Segment's
-appends them, the multiselect values (other than the matching attribute) follow in a PATCH on the
+documented assert endpoint. That endpoint replaces multiselect values where Segment's appends
+them, so the multiselect values (other than the matching attribute) follow in a PATCH on the
 asserted record, which appends.
 """
 
@@ -48,6 +48,20 @@ class Planner:
         self.style = style
         self.schema = schema or Schema()
         self.clock = clock
+        self._paths: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def _public_paths(self, object_slug: str, matching_attribute: str) -> tuple[str, str]:
+        """Return the assert and PATCH paths for an object, quoted once and then cached."""
+        key = (object_slug, matching_attribute)
+        paths = self._paths.get(key)
+        if paths is None:
+            object_path = quote(object_slug, safe="")
+            paths = (
+                f"/v2/objects/{object_path}/records?matching_attribute={quote(matching_attribute, safe='')}",
+                f"/v2/objects/{object_path}/records/{{record_id}}",
+            )
+            self._paths[key] = paths
+        return paths
 
     # Single mode -------------------------------------------------------------------------------
 
@@ -85,14 +99,14 @@ class Planner:
                     assert_values[slug] = value if value is None else _as_list(value)
                 else:
                     append_values[slug] = _as_list(value)
-            object_path = quote(write.object, safe="")
+            assert_path, patch_path = self._public_paths(write.object, write.matching_attribute)
             record_key = _record_key(write)
             step = len(requests) + 1
             assert_steps[index] = step
             requests.append(
                 PlannedRequest(
                     "PUT",
-                    f"/v2/objects/{object_path}/records?matching_attribute={quote(write.matching_attribute, safe='')}",
+                    assert_path,
                     {"data": {"values": assert_values}},
                     subscription,
                     [source],
@@ -104,7 +118,7 @@ class Planner:
                 requests.append(
                     PlannedRequest(
                         "PATCH",
-                        f"/v2/objects/{object_path}/records/{{record_id}}",
+                        patch_path,
                         {"data": {"values": append_values}},
                         subscription,
                         [source],
@@ -141,7 +155,7 @@ class Planner:
 
 def _record_key(write: RecordWrite) -> tuple:
     value = write.values.get(write.matching_attribute)
-    return (write.object, write.matching_attribute, repr(value))
+    return (write.object, write.matching_attribute, value if isinstance(value, str) else repr(value))
 
 
 class BatchCollector:

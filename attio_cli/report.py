@@ -10,9 +10,12 @@ import orjson
 
 @dataclass
 class RunReport:
-    """Counts of one run. Every non-blank input line is counted exactly once in
-    ``planned + unmatched + duplicate + invalid``; ``matched`` counts the events that matched a
-    subscription, whether they were then planned or found invalid."""
+    """Counts of one run.
+
+    Every non-blank input line is counted exactly once in ``planned + unmatched + duplicate +
+    invalid``. ``matched`` counts the events that matched a subscription, whether they were then
+    planned or found invalid.
+    """
 
     read: int = 0
     matched: int = 0

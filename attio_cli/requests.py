@@ -23,7 +23,7 @@ class RecordId:
 
 @dataclass(frozen=True, slots=True)
 class EventSource:
-    """Where an event came from: input name, 1-based line and messageId."""
+    """The origin of an event: input name, 1-based line and messageId."""
 
     input: str
     line: int
@@ -39,8 +39,8 @@ class PlannedRequest:
 
     ``path`` starts with ``/v2``. It may contain ``{record_id}``, filled from ``path_record_id``.
     The body may contain RecordId values. ``step`` numbers the requests of one event from 1.
-    ``record_key`` is the (object, matching attribute, value) that the request writes, so that
-    requests for one record can be kept in order; it is None for batch requests.
+    ``record_key`` is the (object, matching attribute, value) that the request writes. It keeps
+    the requests for one record in order, and is None for batch requests.
     """
 
     method: str

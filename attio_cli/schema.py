@@ -1,6 +1,6 @@
 """What attio-cli knows about a workspace's objects and attributes.
 
-The built-in table covers Attio's standard objects, so a dry run without a token already knows, for
+The built-in table covers Attio's standard objects, so a dry run without a token can tell, for
 example, that ``people.email_addresses`` is a unique multiselect attribute. Objects and attributes
 that the table does not know pass through unchecked.
 """
@@ -74,11 +74,17 @@ class Schema:
 
     def __init__(self, objects: dict[str, dict[str, Attribute]] | None = None):
         self.objects = objects if objects is not None else STANDARD_OBJECTS
+        # A set lookup, because the planner checks every value of every event.
+        self._multiselect = {
+            (object_slug, attribute.slug)
+            for object_slug, attributes in self.objects.items()
+            for attribute in attributes.values()
+            if attribute.is_multiselect
+        }
 
     def attribute(self, object_slug: str, attribute_slug: str) -> Attribute | None:
         attributes = self.objects.get(object_slug)
         return attributes.get(attribute_slug) if attributes else None
 
     def is_multiselect(self, object_slug: str, attribute_slug: str) -> bool:
-        attribute = self.attribute(object_slug, attribute_slug)
-        return attribute is not None and attribute.is_multiselect
+        return (object_slug, attribute_slug) in self._multiselect
