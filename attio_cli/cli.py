@@ -6,13 +6,14 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Annotated, Optional
 
 import orjson
 import typer
 
 from attio_cli import __version__
-from attio_cli.errors import CliError, ConfigError
+from attio_cli.errors import CliError, ConfigError, InputError
 from attio_cli.exit_status import ExitStatus
 from attio_cli.mapping_file import load_mapping_files
 from attio_cli.output import DEFAULT_BASE_URL, NdjsonWriter, PrettyWriter
@@ -96,6 +97,12 @@ def push(
         for warning in subscription.warnings:
             _warn(warning)
     files = expand_inputs(inputs or [STDIN])
+    base_url = _checked_base_url(base_url)
+    _check_output_paths(files + list(mapping), report_file, rejects_file)
+    if sys.stdout is None:
+        raise ConfigError("standard output is closed", hint="Redirect it to a file or to /dev/null.")
+    if STDIN in files and sys.stdin.isatty():
+        _notice("reading events from standard input; end with Ctrl-D, or pass files or folders")
 
     output_format = output or (OutputFormat.pretty if sys.stdout.isatty() else OutputFormat.ndjson)
     writer = PrettyWriter(base_url) if output_format is OutputFormat.pretty else NdjsonWriter(base_url)
@@ -111,23 +118,62 @@ def push(
         options=PipelineOptions(dedupe=dedupe),
         on_notice=_notice,
     )
+    # A read error part-way (e.g. a truncated gzip file) still flushes and reports what was
+    # planned before it, then stops with that error.
+    read_error: InputError | None = None
     try:
-        report = pipeline.run(iter_lines(files))
+        try:
+            for source_line in iter_lines(files):
+                pipeline.process(source_line)
+        except InputError as error:
+            read_error = error
+        pipeline.finish()
         writer.close()
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly, as Unix tools do. Point
         # stdout at /dev/null so that the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(ExitStatus.BROKEN_PIPE) from None
+    except OSError as error:
+        raise ConfigError(f"writing the requests to standard output failed: {error.strerror}") from None
     finally:
         rejects.close()
 
+    report = pipeline.report
     typer.echo(report.summary(), err=True)
     if report.invalid and not rejects_file:
         _notice("pass --rejects FILE to keep the invalid events with their reasons")
     if report_file:
         _write_report(report_file, report.as_dict())
+    if read_error is not None:
+        raise read_error
     raise typer.Exit(ExitStatus.EVENTS_NOT_DELIVERED if report.invalid else ExitStatus.OK)
+
+
+def _checked_base_url(base_url: str) -> str:
+    """Return the base URL without a trailing slash, or raise if it is not an http(s) origin."""
+    parsed = urlsplit(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"invalid --base-url {base_url!r}: expected http:// or https:// and a host", hint=f"For Attio use {DEFAULT_BASE_URL}.")
+    if parsed.query or parsed.fragment:
+        raise ConfigError(f"invalid --base-url {base_url!r}: it must not have a query or fragment")
+    if parsed.path.rstrip("/").endswith("/v2"):
+        raise ConfigError(f"invalid --base-url {base_url!r}: leave out /v2, attio-cli adds it", hint=f"For Attio use {DEFAULT_BASE_URL}.")
+    return base_url.rstrip("/")
+
+
+def _check_output_paths(inputs: list[str], report_file: Path | None, rejects_file: Path | None) -> None:
+    """Refuse an output file that is also an input or the other output, before anything is written."""
+    if report_file and rejects_file and report_file.resolve() == rejects_file.resolve():
+        raise ConfigError("--report and --rejects name the same file", hint="Give each its own file.")
+    taken = {Path(name).resolve(): name for name in inputs if name != STDIN}
+    for option, path in (("--rejects", rejects_file), ("--report", report_file)):
+        if path is None:
+            continue
+        resolved = path.resolve()
+        if resolved in taken:
+            raise ConfigError(f"{option} {path} is also an input; writing it would destroy it", hint="Write the file somewhere else.")
+        taken[resolved] = option
 
 
 def _open_for_writing(path: Path, what: str):

@@ -55,33 +55,67 @@ class Subscription:
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that reads only ``true`` and ``false`` as booleans (as YAML 1.2 does).
+    """A safe loader whose plain scalars follow JSON: true, false, null and JSON numbers.
 
-    PyYAML follows YAML 1.1, where ``yes``, ``no``, ``on`` and ``off`` are booleans too, which
-    would silently turn an attribute value such as ``on`` into ``true``.
+    PyYAML follows YAML 1.1, which would silently turn ``on`` into true, ``010`` into 8,
+    ``12:30`` into 750 and ``2024-01-05`` into a date. Every other plain scalar stays text here.
     """
 
 
+_IMPLICIT_TAGS_REPLACED = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _IMPLICIT_TAGS_REPLACED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"), list("-0123456789"))
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    "tag:yaml.org,2002:float", re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"), list("-0123456789")
 )
 
+# The largest integer that JSON writers here (orjson) and JavaScript numbers both carry exactly.
+_MAX_SAFE_INTEGER = 2**53 - 1
 
-def _record_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
-    """Store the 1-based line of every key and item under ``node`` by its key path."""
+
+def _check_json_values(value: Any, path: tuple, errors: "_FileErrors") -> None:
+    """Reject YAML values that have no JSON form (binary, sets, timestamps, huge integers)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise errors.error(path + (key,), f"keys must be text, got {type(key).__name__} {key!r}", hint="Quote the key.")
+            _check_json_values(item, path + (key,), errors)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json_values(item, path + (index,), errors)
+    elif isinstance(value, bool) or value is None or isinstance(value, str):
+        return
+    elif isinstance(value, int):
+        if abs(value) > _MAX_SAFE_INTEGER:
+            raise errors.error(path, f"the number {value} is too large to send exactly", hint="Quote it to send it as text.")
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise errors.error(path, "the value is not a finite number")
+    else:
+        raise errors.error(path, f"a {type(value).__name__} value has no JSON form", hint="Use text, numbers, true, false, null, lists and mappings only.")
+
+
+def _record_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], duplicates: list) -> None:
+    """Store the 1-based line of every key and item under ``node`` by its key path.
+
+    Keys that appear twice in one mapping go to ``duplicates``, because YAML loaders keep only
+    the last value without a word.
+    """
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value
+            if path + (key,) in lines:
+                duplicates.append((path + (key,), key_node.start_mark.line + 1))
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _record_lines(value_node, path + (key,), lines)
+            _record_lines(value_node, path + (key,), lines, duplicates)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, path + (index,), lines)
+            _record_lines(item, path + (index,), lines, duplicates)
 
 
 def _format_path(path: tuple) -> str:
@@ -121,6 +155,8 @@ def load_mapping_file(path: str) -> list[Subscription]:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"mapping file not found: {path}", hint="Pass a YAML file with -m, e.g. -m mappings/identify-user.yaml.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"mapping file {path} is a folder", hint="Pass each YAML file with its own -m.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read mapping file {path}: {error}") from None
 
@@ -133,16 +169,25 @@ def load_mapping_file(path: str) -> list[Subscription]:
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error)
         hint = None
-        if "'@'" in str(error) or "cannot start any token" in str(error):
+        if "'@'" in str(error):
             hint = 'Quote keys that start with @, e.g. "@path": $.traits.email'
+        elif "'\\t'" in str(error):
+            hint = "Indent with spaces; YAML does not allow tabs."
+        elif "another document" in str(error):
+            hint = "A mapping file contains one YAML document; list several subscriptions under 'subscriptions:' instead."
         raise ConfigError(f"{path}:{line}: invalid YAML: {problem}", hint=hint) from None
     finally:
         loader.dispose()
 
     lines: dict[tuple, int] = {}
+    duplicates: list = []
     if root is not None:
-        _record_lines(root, (), lines)
+        _record_lines(root, (), lines, duplicates)
     errors = _FileErrors(path, lines)
+    if duplicates:
+        key_path, line = duplicates[0]
+        raise ConfigError(f"{path}:{line}: {_format_path(key_path)}: the key appears twice", hint="Remove one of them; YAML would keep only the last.")
+    _check_json_values(data, (), errors)
 
     if isinstance(data, dict) and "subscriptions" in data:
         extra = [key for key in data if key != "subscriptions"]
@@ -165,6 +210,8 @@ def _load_subscription(item: Any, path: tuple, errors: _FileErrors) -> Subscript
             raise errors.error(path + (key,), f"unknown key '{key}'", hint=_did_you_mean(str(key), list(SUBSCRIPTION_KEYS)) or "A subscription has the keys name, subscribe, action and mapping.")
 
     action_name = item.get("action")
+    if action_name is not None and not isinstance(action_name, str):
+        raise errors.error(path + ("action",), "must be one action name", hint="Use one of identify-user, group-workspace, assert-record.")
     if action_name is None:
         raise errors.error(path, "missing 'action'", hint="Use one of identify-user, group-workspace, assert-record.")
     if action_name not in ACTION_ALIASES:
@@ -173,6 +220,8 @@ def _load_subscription(item: Any, path: tuple, errors: _FileErrors) -> Subscript
     action = ACTION_ALIASES[action_name]
 
     subscribe = item.get("subscribe", DEFAULT_SUBSCRIBE.get(action))
+    if "subscribe" in item and subscribe is None:
+        raise errors.error(path + ("subscribe",), "is empty", hint=f"Write a trigger, or leave the key out to use the default of {action}.")
     if subscribe is None:
         raise errors.error(path, f"missing 'subscribe': {action} has no default trigger", hint='Add a trigger, e.g. subscribe: type = "track" and event = "Signed Up"')
     if not isinstance(subscribe, str) or not subscribe.strip():
@@ -261,6 +310,10 @@ def load_mapping_files(paths: list[str]) -> list[Subscription]:
     """Load several mapping files; the subscriptions keep file order."""
     if not paths:
         raise ConfigError("no mapping file given", hint="Pass one with -m, e.g. -m mappings/identify-user.yaml.")
+    resolved = [Path(path).resolve() for path in paths]
+    for index, path in enumerate(resolved):
+        if path in resolved[:index]:
+            raise ConfigError(f"mapping file {paths[index]} is given twice", hint="Each -m file runs its subscriptions once; pass it once.")
     subscriptions: list[Subscription] = []
     for path in paths:
         subscriptions.extend(load_mapping_file(path))

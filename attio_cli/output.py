@@ -45,7 +45,9 @@ def request_record(request: PlannedRequest, base_url: str) -> dict[str, Any]:
 
 
 class RequestWriter(Protocol):
-    def write(self, request: PlannedRequest) -> None: ...
+    """Receives the requests of one event (or one batch) at a time, all or none."""
+
+    def write(self, requests: list[PlannedRequest]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -58,8 +60,11 @@ class NdjsonWriter:
         self.stream = stream if stream is not None else sys.stdout.buffer
         self._buffer: list[bytes] = []
 
-    def write(self, request: PlannedRequest) -> None:
-        self._buffer.append(dumps(request_record(request, self.base_url)))
+    def write(self, requests: list[PlannedRequest]) -> None:
+        # Serialise every request before buffering any, so a value that cannot be written
+        # leaves none of the event's requests behind.
+        encoded = [dumps(request_record(request, self.base_url)) for request in requests]
+        self._buffer.extend(encoded)
         if len(self._buffer) >= 512:
             self._drain()
 
@@ -82,7 +87,12 @@ class PrettyWriter:
         self.base_url = base_url
         self.console = console or Console(soft_wrap=True)
 
-    def write(self, request: PlannedRequest) -> None:
+    def write(self, requests: list[PlannedRequest]) -> None:
+        bodies = [dumps(request.body).decode() for request in requests]
+        for request, body in zip(requests, bodies):
+            self._write_one(request, body)
+
+    def _write_one(self, request: PlannedRequest, body: str) -> None:
         from rich.json import JSON
         from rich.text import Text
 
@@ -98,7 +108,7 @@ class PrettyWriter:
                 where += f", messageId {record['message_id']}"
         heading.append(f"  # {record['subscription']}: {where}", style="dim")
         self.console.print(heading)
-        self.console.print(JSON(dumps(record["body"]).decode()))
+        self.console.print(JSON(body))
 
     def close(self) -> None:
         pass

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import orjson
+
 from attio_cli.actions.payload import validate_payload
 from attio_cli.mapping_file import Subscription
 from attio_cli.mapping_kit import DirectiveError
@@ -61,7 +63,7 @@ class Pipeline:
                 message_id=None,
                 stage="invalid",
                 reason=str(error),
-                event=source_line.text.decode("utf-8", errors="replace").rstrip("\r\n"),
+                event_json=orjson.dumps(source_line.text.decode("utf-8", errors="replace").strip()),
             )
             return
 
@@ -90,7 +92,7 @@ class Pipeline:
                     message_id=source.message_id,
                     stage="invalid",
                     reason=reason,
-                    event=event,
+                    event_json=source_line.text,
                     subscription=subscription.name,
                 )
         if all_valid:
@@ -101,9 +103,15 @@ class Pipeline:
     def _plan_for(self, subscription: Subscription, event: dict, source: EventSource) -> str | None:
         """Plan one subscription's requests for an event; return the reason if the event is invalid."""
         try:
-            payload = subscription.compiled.transform(event)
+            return self._map_and_plan(subscription, event, source)
         except DirectiveError as error:
             return f"mapping failed: {error}"
+        except (RecursionError, orjson.JSONEncodeError) as error:
+            # Values nested hundreds of levels deep cannot be mapped or written as JSON.
+            return f"the event cannot be mapped or written as JSON: {error}"
+
+    def _map_and_plan(self, subscription: Subscription, event: dict, source: EventSource) -> str | None:
+        payload = subscription.compiled.transform(event)
         result = validate_payload(payload, subscription.action, batch=subscription.enable_batching)
         if result.errors:
             return result.message
@@ -113,19 +121,19 @@ class Pipeline:
                 self._batch_notice_given = True
                 self.on_notice("Attio applies batch requests asynchronously and does not report values it drops, so check the records afterwards.")
             assertion = self.planner.batch_assertion(subscription.action, result.payload)
+            # NOTE: an assertion that cannot be serialised fails the whole batch when it is written.
             full_batch = self._batches.add(subscription.location, subscription.name, subscription.batch_size, assertion, source)
             if full_batch is not None:
-                self._emit(full_batch)
+                self._emit([full_batch])
         else:
-            for request in self.planner.plan_single(subscription.action, result.payload, subscription.name, source):
-                self._emit(request)
+            self._emit(self.planner.plan_single(subscription.action, result.payload, subscription.name, source))
         return None
 
-    def _emit(self, request: PlannedRequest) -> None:
-        self.report.planned_requests += 1
-        self.writer.write(request)
+    def _emit(self, requests: list[PlannedRequest]) -> None:
+        self.writer.write(requests)
+        self.report.planned_requests += len(requests)
 
     def finish(self) -> None:
         """Emit the batches that are not yet full."""
         for request in self._batches.flush():
-            self._emit(request)
+            self._emit([request])

@@ -59,14 +59,13 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
                     hint="attio-cli reads *.ndjson, *.jsonl, *.json and *.gz files inside a folder.",
                 )
             files.extend(found)
-        elif path.is_file():
-            files.append(name)
         elif path.exists():
-            raise InputError(f"input {name} is neither a file nor a folder")
+            # Regular files, and also named pipes and devices such as <(zcat export.gz).
+            files.append(name)
         else:
             raise InputError(f"input file not found: {name}", hint="Check the path, or pass - to read standard input.")
     if files.count(STDIN) > 1:
-        raise InputError("standard input (-) is given more than once")
+        raise InputError("standard input (-) is given more than once", hint="Pass - once; give files and folders by name.")
     return files
 
 
@@ -100,7 +99,10 @@ def iter_lines(files: Iterable[str]) -> Iterator[SourceLine]:
                         continue
                     yield SourceLine(display_name, line_number, text)
             except (OSError, EOFError, gzip.BadGzipFile) as error:
-                raise InputError(f"reading {display_name} failed after line {line_number}: {error}") from error
+                raise InputError(
+                    f"reading {display_name} failed after line {line_number}: {error}",
+                    hint="The file may be truncated or corrupt. The lines before it were processed and are in the summary.",
+                ) from error
         finally:
             if name != STDIN:
                 stream.close()

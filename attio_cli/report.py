@@ -42,15 +42,26 @@ class RejectsWriter:
         self.stream = stream
         self.count = 0
 
-    def write(self, *, input: str, line: int, message_id: Any, stage: str, reason: str, event: Any, subscription: str | None = None) -> None:
+    def write(
+        self,
+        *,
+        input: str,
+        line: int,
+        message_id: Any,
+        stage: str,
+        reason: str,
+        event_json: bytes,
+        subscription: str | None = None,
+    ) -> None:
+        """Write one reject. ``event_json`` is the event exactly as the input had it (JSON text)."""
         self.count += 1
         if self.stream is None:
             return
         record = {"input": input, "line": line, "message_id": message_id, "stage": stage, "reason": reason}
         if subscription is not None:
             record["subscription"] = subscription
-        record["event"] = event
-        self.stream.write(orjson.dumps(record) + b"\n")
+        # The original bytes are spliced in, not re-serialised, so the event comes back unchanged.
+        self.stream.write(orjson.dumps(record)[:-1] + b',"event":' + event_json.strip() + b"}\n")
 
     def close(self) -> None:
         if self.stream is not None:

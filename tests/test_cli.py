@@ -210,3 +210,78 @@ def test_version():
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith(b"attio-cli ")
+
+
+def test_rejects_path_equal_to_input_refused(tmp_path):
+    events = tmp_path / "events.ndjson"
+    events.write_bytes(b'{"type":"identify","userId":"u1","traits":{"email":"a@example.com"}}\n')
+    result = run_cli("push", str(events), "-m", IDENTIFY, "--dry-run", "--rejects", str(events))
+    assert result.returncode == 2
+    assert b"is also an input" in result.stderr
+    assert events.read_bytes().startswith(b'{"type":"identify"')
+
+
+def test_report_and_rejects_same_file_refused(tmp_path):
+    result = run_cli("push", "-m", IDENTIFY, "--dry-run", "--rejects", str(tmp_path / "x"), "--report", str(tmp_path / "x"), stdin=b"{}\n")
+    assert result.returncode == 2
+    assert b"--report and --rejects name the same file" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["api.attio.com", "ftp://x.example", "https://api.attio.com/v2", "https://x.example/?a=b"])
+def test_invalid_base_url_refused(url):
+    result = run_cli("push", "-m", IDENTIFY, "--dry-run", "--base-url", url, stdin=b"{}\n")
+    assert result.returncode == 2
+    assert b"invalid --base-url" in result.stderr
+
+
+def test_truncated_gzip_reports_what_was_read(tmp_path):
+    line = b'{"type":"identify","userId":"u1","traits":{"email":"a@example.com"}}\n'
+    cut = tmp_path / "cut.gz"
+    cut.write_bytes(gzip.compress(line * 5000)[:-200])
+    report = tmp_path / "report.json"
+    result = run_cli("push", str(cut), "-m", IDENTIFY, "--dry-run", "--no-dedupe", "--report", str(report))
+    assert result.returncode == 2
+    counts = json.loads(report.read_text())
+    assert counts["planned"] > 0
+    assert len(ndjson(result.stdout)) == counts["planned_requests"]
+    assert b"may be truncated" in result.stderr
+
+
+def test_named_pipe_input(tmp_path):
+    line = b'{"type":"identify","userId":"u1","traits":{"email":"a@example.com"}}\n'
+    source = tmp_path / "events.ndjson"
+    source.write_bytes(line)
+    command = f'"{sys.executable}" -m attio_cli push <(cat "{source}") -m "{IDENTIFY}" --dry-run'
+    result = subprocess.run(["bash", "-c", command], capture_output=True, cwd=REPO_ROOT, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    assert len(ndjson(result.stdout)) == 2
+
+
+def test_deeply_nested_event_is_invalid_not_fatal(tmp_path):
+    deep = {"v": 1}
+    for _ in range(300):
+        deep = {"a": deep}
+    events = tmp_path / "events.ndjson"
+    events.write_text(
+        json.dumps({"type": "identify", "userId": "u0", "traits": {"email": "a@example.com"}})
+        + "\n"
+        + json.dumps({"type": "identify", "userId": "u1", "traits": {"email": "b@example.com", "deep": deep}})
+        + "\n"
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("action: identify-user\nmapping:\n  user_attributes:\n    t: $.traits\n")
+    rejects = tmp_path / "rejects.ndjson"
+    result = run_cli("push", str(events), "-m", str(mapping), "--dry-run", "--rejects", str(rejects))
+    assert result.returncode == 1
+    assert len(ndjson(result.stdout)) == 2
+    [rejected] = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert rejected["line"] == 2
+    assert rejected["reason"].startswith("the event cannot be mapped or written as JSON")
+
+
+def test_rejects_keep_original_event_text(tmp_path):
+    events = tmp_path / "events.ndjson"
+    events.write_bytes(b'{"type":"identify","userId":"u1","traits":{"email":"bad","n":1.0}}\n')
+    rejects = tmp_path / "rejects.ndjson"
+    run_cli("push", str(events), "-m", IDENTIFY, "--dry-run", "--rejects", str(rejects))
+    assert rejects.read_bytes().endswith(b',"event":{"type":"identify","userId":"u1","traits":{"email":"bad","n":1.0}}}\n')

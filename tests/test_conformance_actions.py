@@ -52,8 +52,8 @@ class _Collector:
     def __init__(self):
         self.requests = []
 
-    def write(self, request):
-        self.requests.append(request)
+    def write(self, requests):
+        self.requests.extend(requests)
 
     def close(self):
         pass

@@ -186,3 +186,57 @@ def test_presets_load(repo_root):
     subscriptions = load_mapping_files([str(name) for name in names])
     assert {s.action for s in subscriptions} == {"identify-user", "group-workspace", "assert-record"}
     assert all(s.warnings == [] for s in subscriptions)
+
+
+def test_yaml_scalars_follow_json(tmp_path):
+    path = _mapping(
+        tmp_path,
+        "action: identify-user\nmapping:\n  user_attributes:\n    zip: 01234\n    clock: 12:30\n    hex: 0x1F\n    day: 2024-01-05\n    inf: .inf\n    count: 12\n    ratio: -1.5e3\n    none: null\n",
+    )
+    [subscription] = load_mapping_file(path)
+    assert subscription.mapping["user_attributes"] == {
+        "zip": "01234",
+        "clock": "12:30",
+        "hex": "0x1F",
+        "day": "2024-01-05",
+        "inf": ".inf",
+        "count": 12,
+        "ratio": -1500.0,
+        "none": None,
+    }
+
+
+def test_duplicate_key_rejected(tmp_path):
+    error = _error(tmp_path, "action: identify-user\naction: group-workspace\n")
+    assert error.message.endswith("m.yaml:2: action: the key appears twice")
+
+
+def test_action_must_be_text(tmp_path):
+    error = _error(tmp_path, "action: [identify-user]\n")
+    assert error.message.endswith("m.yaml:1: action: must be one action name")
+
+
+def test_huge_integer_rejected(tmp_path):
+    error = _error(tmp_path, "action: identify-user\nmapping:\n  user_attributes:\n    big: 123456789012345678901234567890\n")
+    assert "m.yaml:4: mapping.user_attributes.big: the number 123456789012345678901234567890 is too large" in error.message
+
+
+def test_binary_value_rejected(tmp_path):
+    error = _error(tmp_path, "action: identify-user\nmapping:\n  user_attributes:\n    blob: !!binary aGVsbG8=\n")
+    assert "a bytes value has no JSON form" in error.message
+
+
+def test_empty_subscribe_rejected(tmp_path):
+    error = _error(tmp_path, "action: identify-user\nsubscribe:\n")
+    assert error.message.endswith("m.yaml:2: subscribe: is empty")
+
+
+def test_same_file_twice_rejected(tmp_path):
+    path = _mapping(tmp_path, "action: identify-user\n")
+    with pytest.raises(ConfigError, match="is given twice"):
+        load_mapping_files([path, path])
+
+
+def test_folder_as_mapping_file(tmp_path):
+    with pytest.raises(ConfigError, match="is a folder"):
+        load_mapping_files([str(tmp_path)])
