@@ -236,26 +236,24 @@ def _number_from_text(value: Any, *, integer: bool) -> Any:
     return js_number_value(number)
 
 
-def _to_number(value: Any) -> Any:
-    kind = type(value)
-    if kind is bool:
-        return int(value)
-    if value is None:
-        return 0
-    if kind is str:
-        return _number_from_text(value, integer=False)
-    return MISSING
+def _numeric_coercion(integer: bool) -> Callable[[Any], Any]:
+    """Return Ajv's coercion to a number (or an integer): booleans to 1/0, null to 0, numeric text."""
+
+    def coerce(value: Any) -> Any:
+        kind = type(value)
+        if kind is bool:
+            return int(value)
+        if value is None:
+            return 0
+        if kind is str:
+            return _number_from_text(value, integer=integer)
+        return MISSING
+
+    return coerce
 
 
-def _to_integer(value: Any) -> Any:
-    kind = type(value)
-    if kind is bool:
-        return int(value)
-    if value is None:
-        return 0
-    if kind is str:
-        return _number_from_text(value, integer=True)
-    return MISSING
+_to_number = _numeric_coercion(integer=False)
+_to_integer = _numeric_coercion(integer=True)
 
 
 def _to_boolean(value: Any) -> Any:
