@@ -123,11 +123,9 @@ def push(
     read_error: InputError | None = None
     try:
         try:
-            for source_line in iter_lines(files):
-                pipeline.process(source_line)
+            pipeline.run(iter_lines(files))
         except InputError as error:
             read_error = error
-        pipeline.finish()
         writer.close()
     except BrokenPipeError:
         # The reader of stdout went away (e.g. `| head`): stop quietly, as Unix tools do. Point
@@ -166,14 +164,14 @@ def _check_output_paths(inputs: list[str], report_file: Path | None, rejects_fil
     """Refuse an output file that is also an input or the other output, before anything is written."""
     if report_file and rejects_file and report_file.resolve() == rejects_file.resolve():
         raise ConfigError("--report and --rejects name the same file", hint="Give each its own file.")
-    taken = {Path(name).resolve(): name for name in inputs if name != STDIN}
+    claimed_paths = {Path(name).resolve(): name for name in inputs if name != STDIN}
     for option, path in (("--rejects", rejects_file), ("--report", report_file)):
         if path is None:
             continue
         resolved = path.resolve()
-        if resolved in taken:
+        if resolved in claimed_paths:
             raise ConfigError(f"{option} {path} is also an input; writing it would destroy it", hint="Write the file somewhere else.")
-        taken[resolved] = option
+        claimed_paths[resolved] = option
 
 
 def _open_for_writing(path: Path, what: str):

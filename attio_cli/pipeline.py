@@ -44,9 +44,12 @@ class Pipeline:
         self._batch_notice_given = False
 
     def run(self, lines: Iterable[SourceLine]) -> RunReport:
-        for source_line in lines:
-            self.process(source_line)
-        self.finish()
+        """Process every line. If reading fails part-way, the open batches are still emitted."""
+        try:
+            for source_line in lines:
+                self.process(source_line)
+        finally:
+            self.finish()
         return self.report
 
     def process(self, source_line: SourceLine) -> None:

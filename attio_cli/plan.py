@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from attio_cli.actions.assertions import RecordWrite, WriteRef, batch_assertion, record_writes
-from attio_cli.mapping_kit import js_string
+from attio_cli.jsvalues import js_string
 from attio_cli.requests import EventSource, PlannedRequest, RecordId
 from attio_cli.schema import Schema
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -52,7 +52,6 @@ class PlannedRequest:
     path_record_id: RecordId | None = None
     record_key: tuple | None = None
     is_batch: bool = False
-    notes: list[str] = field(default_factory=list)
 
     def resolved_path(self, record_ids: dict[int, str] | None = None) -> str:
         """Return the path with the record id filled in, or its placeholder when unknown."""

@@ -1,4 +1,4 @@
-"""What attio-cli knows about a workspace's objects and attributes.
+"""The objects and attributes of a workspace, as attio-cli sees them.
 
 The built-in table covers Attio's standard objects, so a dry run without a token can tell, for
 example, that ``people.email_addresses`` is a unique multiselect attribute. Objects and attributes

@@ -1,7 +1,7 @@
 """Every action vector from Segment's own code, run through attio-cli's pipeline in the segment style.
 
-Single-mode vectors check each event's requests or error; batch vectors check the batch request
-and the per-event outcome (the payload Segment validated, or the reason it was rejected).
+Single-mode vectors check each event's requests or error. Batch vectors check the batch request
+and the per-event outcome: the payload Segment validated, or the reason it was rejected.
 """
 
 import io
@@ -25,7 +25,7 @@ from attio_cli.triggers import TriggerSyntaxError
 CONFORMANCE_FILE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance" / "actions.ndjson"
 VECTORS = [json.loads(line) for line in CONFORMANCE_FILE.open()] if CONFORMANCE_FILE.exists() else []
 
-# The record id that the harness behind the vectors answered for every single assert.
+# The record id that the harness behind the vectors returned for every single assert.
 STUB_RECORD_ID = "00000000-0000-4000-8000-00000000c0de"
 FIXED_CLOCK = "2030-01-01T00:00:00.000Z"
 ISO_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
@@ -171,7 +171,7 @@ def _check_batch(vector):
 def _check_deliberate_difference(vector):
     vector_id = vector["id"]
     if vector_id == "custom-identify-empty-subscription-single":
-        # Segment answers every event with a "failed to validate" output; attio-cli stops at load.
+        # Segment returns a "failed to validate" output for every event; attio-cli stops at load.
         with pytest.raises(TriggerSyntaxError):
             compile_subscription(vector["action"], vector["subscribe"], vector["mapping"], name="vector")
     elif vector_id == "custom-identify-invalid-subscription-single":
@@ -187,7 +187,7 @@ def _check_deliberate_difference(vector):
         assert caught.value.messages == vector["expected"]["per_event"][0]["error"]["errors"]
     elif vector_id == "custom-record-mixed-batch":
         requests, rejected = _run(vector)
-        # Segment sends the event whose object is "" and Attio drops it silently; attio-cli holds it back.
+        # Segment sends the event whose object is "", and Attio drops it silently. attio-cli rejects it.
         empty_object_line = next(i + 1 for i, event in enumerate(vector["events"]) if event.get("traits", {}).get("object") == "")
         assert rejected[empty_object_line] == "The root value is missing the required field 'object'."
         assertions = requests[0].body["assertions"]
