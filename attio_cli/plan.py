@@ -46,7 +46,7 @@ class Planner:
         if style not in STYLES:
             raise ValueError(f"unknown request style {style!r}")
         self.style = style
-        self.schema = schema or Schema()
+        self.schema = schema or Schema.builtin()
         self.clock = clock
         self._paths: dict[tuple[str, str], tuple[str, str]] = {}
 

@@ -1,90 +1,150 @@
 """The objects and attributes of a workspace, as attio-cli sees them.
 
-The built-in table covers Attio's standard objects, so a dry run without a token can tell, for
-example, that ``people.email_addresses`` is a unique multiselect attribute. Objects and attributes
-that the table does not know pass through unchecked.
+A ``Schema`` comes either from the built-in table of Attio's standard objects (see
+``attio_cli.standard_objects``) or from a schema file that ``attio-cli schema pull`` wrote. The
+built-in objects are partial: a workspace can add attributes to them, so an attribute that the
+table does not list passes unchecked. An object read from a schema file is complete, so there an
+unknown attribute is an error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from dataclasses import dataclass, field
+
+
+def fold_title(title: str) -> str:
+    """Fold an option title for a loose match: no surrounding spaces, single inner spaces, no case."""
+    return " ".join(title.split()).casefold()
 
 
 @dataclass(frozen=True, slots=True)
 class Attribute:
-    """One attribute of an Attio object."""
+    """One attribute of an Attio object.
+
+    ``targets`` lists the objects (slugs, or object ids that no slug was found for) that a
+    record-reference attribute may point to. ``options`` lists the active option titles of a select
+    attribute or the active status titles of a status attribute, and ``option_ids`` their ids.
+    ``None`` means not known, and then that part of a value check is skipped. ``currency_code`` is
+    the attribute's default currency (ISO 4217). ``id`` and ``title`` come from a pulled schema.
+    """
 
     slug: str
     type: str
     is_multiselect: bool = False
     is_unique: bool = False
     is_writable: bool = True
+    is_required: bool = False
+    targets: tuple[str, ...] | None = None
+    options: tuple[str, ...] | None = None
+    option_ids: tuple[str, ...] = ()
+    currency_code: str | None = None
+    id: str | None = None
+    title: str | None = None
+
+    # Lookups built once from `options`, because select values are checked per event.
+    option_titles: frozenset[str] = field(init=False, repr=False, compare=False)
+    folded_options: dict[str, str | None] = field(init=False, repr=False, compare=False)
+    option_id_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        titles = self.options or ()
+        folded: dict[str, str | None] = {}
+        for title in titles:
+            key = fold_title(title)
+            # Two titles that fold to the same text are ambiguous, so neither is suggested.
+            folded[key] = None if key in folded and folded[key] != title else title
+        object.__setattr__(self, "option_titles", frozenset(titles))
+        object.__setattr__(self, "folded_options", folded)
+        object.__setattr__(self, "option_id_set", frozenset(option_id.lower() for option_id in self.option_ids))
 
 
-def _attributes(*items: Attribute) -> dict[str, Attribute]:
-    return {item.slug: item for item in items}
+@dataclass(frozen=True, slots=True)
+class ObjectSchema:
+    """One Attio object and its attributes, keyed by slug.
 
+    ``complete`` is true when ``attributes`` lists every attribute of the object, as in a pulled
+    schema. The built-in standard objects are not complete.
+    """
 
-# Standard objects and the attributes that change how a request is built (multiselect, unique).
-# Source: Attio's standard-object docs for people, companies, users, workspaces and deals.
-STANDARD_OBJECTS: dict[str, dict[str, Attribute]] = {
-    "people": _attributes(
-        Attribute("email_addresses", "email-address", is_multiselect=True, is_unique=True),
-        Attribute("phone_numbers", "phone-number", is_multiselect=True),
-        Attribute("name", "personal-name"),
-        Attribute("primary_location", "location"),
-        Attribute("company", "record-reference"),
-        Attribute("job_title", "text"),
-        Attribute("description", "text"),
-    ),
-    "companies": _attributes(
-        Attribute("domains", "domain", is_multiselect=True, is_unique=True),
-        Attribute("name", "text"),
-        Attribute("description", "text"),
-        Attribute("categories", "select", is_multiselect=True),
-        Attribute("team", "record-reference", is_multiselect=True),
-        Attribute("primary_location", "location"),
-    ),
-    "users": _attributes(
-        Attribute("user_id", "text", is_unique=True),
-        Attribute("primary_email_address", "email-address", is_unique=True),
-        Attribute("person", "record-reference"),
-        Attribute("workspace", "record-reference", is_multiselect=True),
-    ),
-    "workspaces": _attributes(
-        Attribute("workspace_id", "text", is_unique=True),
-        Attribute("name", "text"),
-        Attribute("users", "record-reference", is_multiselect=True),
-        Attribute("company", "record-reference"),
-        Attribute("avatar_url", "text"),
-    ),
-    "deals": _attributes(
-        Attribute("name", "text"),
-        Attribute("stage", "status"),
-        Attribute("owner", "actor-reference"),
-        Attribute("value", "currency"),
-        Attribute("associated_people", "record-reference", is_multiselect=True),
-        Attribute("associated_company", "record-reference"),
-    ),
-}
+    slug: str
+    attributes: dict[str, Attribute]
+    singular_noun: str | None = None
+    plural_noun: str | None = None
+    id: str | None = None
+    complete: bool = False
+
+    def attribute(self, slug_or_id: str) -> Attribute | None:
+        """Return the attribute with this slug, or with this attribute id."""
+        attribute = self.attributes.get(slug_or_id)
+        if attribute is not None or not self.complete:
+            return attribute
+        for candidate in self.attributes.values():
+            if candidate.id is not None and candidate.id == slug_or_id:
+                return candidate
+        return None
+
+    def suggest(self, slug: str) -> str | None:
+        """Return the attribute slug closest to ``slug``, if one is close enough to be a typo."""
+        matches = difflib.get_close_matches(slug, list(self.attributes), n=1, cutoff=0.6)
+        return matches[0] if matches else None
 
 
 class Schema:
-    """Lookup of attributes by object slug and attribute slug."""
+    """Lookup of objects and attributes by slug.
 
-    def __init__(self, objects: dict[str, dict[str, Attribute]] | None = None):
-        self.objects = objects if objects is not None else STANDARD_OBJECTS
-        # A set lookup, because the planner checks every value of every event.
+    ``source`` names where the schema came from ("built-in" or a file path), for messages.
+    ``complete`` is true when the schema lists every object of the workspace, so that an object it
+    does not list does not exist there.
+    """
+
+    def __init__(self, objects: dict[str, ObjectSchema], *, source: str, complete: bool, workspace: str | None = None):
+        self.objects = objects
+        self.source = source
+        self.complete = complete
+        self.workspace = workspace
+        # A set lookup, because the planner asks once per value of every event.
         self._multiselect = {
             (object_slug, attribute.slug)
-            for object_slug, attributes in self.objects.items()
-            for attribute in attributes.values()
+            for object_slug, schema_object in objects.items()
+            for attribute in schema_object.attributes.values()
             if attribute.is_multiselect
         }
+        self._by_id = {schema_object.id: schema_object for schema_object in objects.values() if schema_object.id}
+
+    @classmethod
+    def builtin(cls) -> Schema:
+        """Return the schema of Attio's standard objects, which needs no token."""
+        from attio_cli.standard_objects import standard_schema_objects
+
+        return cls(standard_schema_objects(), source="built-in", complete=False)
+
+    def object(self, slug_or_id: str) -> ObjectSchema | None:
+        """Return the object with this slug, or with this object id."""
+        return self.objects.get(slug_or_id) or self._by_id.get(slug_or_id)
 
     def attribute(self, object_slug: str, attribute_slug: str) -> Attribute | None:
-        attributes = self.objects.get(object_slug)
-        return attributes.get(attribute_slug) if attributes else None
+        schema_object = self.object(object_slug)
+        return schema_object.attribute(attribute_slug) if schema_object else None
 
     def is_multiselect(self, object_slug: str, attribute_slug: str) -> bool:
-        return (object_slug, attribute_slug) in self._multiselect
+        if (object_slug, attribute_slug) in self._multiselect:
+            return True
+        if object_slug in self.objects:
+            return False
+        # An object or attribute addressed by id.
+        attribute = self.attribute(object_slug, attribute_slug)
+        return attribute is not None and attribute.is_multiselect
+
+    def suggest_object(self, slug: str) -> str | None:
+        """Return the object slug closest to ``slug``, comparing with slugs and with nouns.
+
+        The nouns catch the common slip of a singular slug, such as "person" for "people".
+        """
+        names: dict[str, str] = {}
+        for schema_object in self.objects.values():
+            for name in (schema_object.slug, schema_object.singular_noun, schema_object.plural_noun):
+                if name:
+                    names.setdefault(name.casefold(), schema_object.slug)
+        matches = difflib.get_close_matches(slug.casefold(), list(names), n=1, cutoff=0.6)
+        return names[matches[0]] if matches else None

@@ -2,10 +2,11 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
-FOUNDED = AttributeSpec("foundation_date", "date")
-SEEN = AttributeSpec("last_seen", "timestamp")
+FOUNDED = Attribute("foundation_date", "date")
+SEEN = Attribute("last_seen", "timestamp")
 
 DATES = [
     ("2023-01-02", "2023-01-02"),

@@ -2,12 +2,13 @@
 
 import pytest
 
-from attio_cli.values import ITEM_CHECKERS, AttributeSpec, ValueResult, check_value, value_checker
+from attio_cli.schema import Attribute
+from attio_cli.values import ITEM_CHECKERS, ValueResult, check_value, value_checker
 
-EMAILS = AttributeSpec("email_addresses", "email-address", is_multiselect=True, is_unique=True)
-JOB_TITLE = AttributeSpec("job_title", "text")
-NAME = AttributeSpec("name", "personal-name")
-VALUE = AttributeSpec("value", "currency")
+EMAILS = Attribute("email_addresses", "email-address", is_multiselect=True, is_unique=True)
+JOB_TITLE = Attribute("job_title", "text")
+NAME = Attribute("name", "personal-name")
+VALUE = Attribute("value", "currency")
 ALL_TYPES = (
     "actor-reference checkbox currency date domain email-address location number personal-name "
     "phone-number rating record-reference select status text timestamp"
@@ -35,7 +36,7 @@ def test_default_country_unknown():
 
 def test_default_country_lower_case():
     result = check_value(
-        AttributeSpec("phone_numbers", "phone-number", is_multiselect=True),
+        Attribute("phone_numbers", "phone-number", is_multiselect=True),
         "410-555-9412",
         style="public",
         default_country="us",
@@ -73,7 +74,7 @@ def test_null_currency_rejected(style):
 
 
 def test_null_required_rejected():
-    spec = AttributeSpec("user_id", "text", is_required=True)
+    spec = Attribute("user_id", "text", is_required=True)
     result = check_value(spec, None, style="segment")
     assert result.error == "user_id: null is not allowed, because the attribute is required"
 
@@ -177,7 +178,7 @@ def test_multiselect_duplicates_sent_once():
 
 
 def test_multiselect_warning_names_index():
-    domains = AttributeSpec("domains", "domain", is_multiselect=True)
+    domains = Attribute("domains", "domain", is_multiselect=True)
     result = check_value(domains, ["a.com", "www.b.com"], style="public")
     assert result.warnings == ['domains[1]: "www.b.com" was sent as "b.com", without the leading "www."']
 
@@ -191,7 +192,7 @@ def test_single_warning_names_slug():
 
 @pytest.mark.parametrize("value", ["x", None, [1]])
 def test_interaction_always_rejected(value):
-    spec = AttributeSpec("last_email_interaction", "interaction")
+    spec = Attribute("last_email_interaction", "interaction")
     result = check_value(spec, value, style="public")
     assert result.error == (
         "last_email_interaction: interaction attributes cannot be written, because only Attio creates "
@@ -200,12 +201,12 @@ def test_interaction_always_rejected(value):
 
 
 def test_interaction_rejected_by_value_checker():
-    check = value_checker(AttributeSpec("first_calendar_interaction", "interaction"), style="segment")
+    check = value_checker(Attribute("first_calendar_interaction", "interaction"), style="segment")
     assert check("x").error.startswith("first_calendar_interaction: interaction attributes cannot be written")
 
 
 def test_not_writable_rejected():
-    spec = AttributeSpec("twitter_follower_count", "number", is_writable=False)
+    spec = Attribute("twitter_follower_count", "number", is_writable=False)
     result = check_value(spec, 5, style="segment")
     assert result.error == (
         "twitter_follower_count: the attribute cannot be written, because Attio sets it itself; "
@@ -215,7 +216,7 @@ def test_not_writable_rejected():
 
 def test_unknown_type_passes_unchanged():
     value = {"anything": [1, 2]}
-    result = check_value(AttributeSpec("future", "hologram"), value, style="public")
+    result = check_value(Attribute("future", "hologram"), value, style="public")
     assert result.value is value
     assert result.error is None
 
@@ -228,7 +229,7 @@ CASES = [
     (JOB_TITLE, 12.0),
     (NAME, "Smith"),
     (VALUE, None),
-    (AttributeSpec("phone_numbers", "phone-number", is_multiselect=True), "(410) 555-9412"),
+    (Attribute("phone_numbers", "phone-number", is_multiselect=True), "(410) 555-9412"),
 ]
 
 

@@ -2,10 +2,11 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
-DOMAINS = AttributeSpec("domains", "domain", is_multiselect=True, is_unique=True)
-WEBSITE = AttributeSpec("website", "domain")
+DOMAINS = Attribute("domains", "domain", is_multiselect=True, is_unique=True)
+WEBSITE = Attribute("website", "domain")
 
 NORMALISED = [
     ("example.com", "example.com"),

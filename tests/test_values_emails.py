@@ -2,10 +2,11 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
-EMAILS = AttributeSpec("email_addresses", "email-address", is_multiselect=True, is_unique=True)
-PRIMARY = AttributeSpec("primary_email_address", "email-address", is_unique=True)
+EMAILS = Attribute("email_addresses", "email-address", is_multiselect=True, is_unique=True)
+PRIMARY = Attribute("primary_email_address", "email-address", is_unique=True)
 
 ACCEPTED = [
     "jane@example.com",

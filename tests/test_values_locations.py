@@ -2,10 +2,11 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 from attio_cli.values.locations import LOCATION_KEYS
 
-LOCATION = AttributeSpec("primary_location", "location")
+LOCATION = Attribute("primary_location", "location")
 
 FULL = {
     "line_1": "1 Infinite Loop",

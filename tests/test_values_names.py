@@ -2,9 +2,10 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
-NAME = AttributeSpec("name", "personal-name")
+NAME = Attribute("name", "personal-name")
 FULL = {"first_name": "John", "last_name": "Smith", "full_name": "John Smith"}
 
 NO_COMMA = (

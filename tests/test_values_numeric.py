@@ -4,12 +4,13 @@ import math
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
-COUNT = AttributeSpec("employee_count", "number")
-AMOUNT = AttributeSpec("value", "currency", currency_code="USD")
-AMOUNT_UNKNOWN_CODE = AttributeSpec("value", "currency")
-RATING = AttributeSpec("fit", "rating")
+COUNT = Attribute("employee_count", "number")
+AMOUNT = Attribute("value", "currency", currency_code="USD")
+AMOUNT_UNKNOWN_CODE = Attribute("value", "currency")
+RATING = Attribute("fit", "rating")
 
 
 # -- number -----------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
-PHONES = AttributeSpec("phone_numbers", "phone-number", is_multiselect=True)
-MOBILE = AttributeSpec("mobile", "phone-number")
+PHONES = Attribute("phone_numbers", "phone-number", is_multiselect=True)
+MOBILE = Attribute("mobile", "phone-number")
 
 NO_COUNTRY = (
     'mobile: "410-555-9412" has no country code; write it with "+" and the country code '

@@ -2,19 +2,20 @@
 
 import pytest
 
-from attio_cli.schema import STANDARD_OBJECTS
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.standard_objects import STANDARD_OBJECTS
+from attio_cli.values import check_value
 
 RECORD_ID = "99a03ff3-0435-47da-95cc-76b2caeb4dab"
 
-COMPANY = AttributeSpec.from_attribute(STANDARD_OBJECTS["people"]["company"], object_slug="people")
-PERSON = AttributeSpec.from_attribute(STANDARD_OBJECTS["users"]["person"], object_slug="users")
-USERS = AttributeSpec.from_attribute(STANDARD_OBJECTS["workspaces"]["users"], object_slug="workspaces")
-WORKSPACE = AttributeSpec.from_attribute(STANDARD_OBJECTS["users"]["workspace"], object_slug="users")
-UNKNOWN_TARGETS = AttributeSpec("related", "record-reference")
-DEAL = AttributeSpec("deal", "record-reference", targets=("deals",))
-PARTY = AttributeSpec("party", "record-reference", targets=("people", "companies"))
-OWNER = AttributeSpec("owner", "actor-reference")
+COMPANY = STANDARD_OBJECTS["people"]["company"]
+PERSON = STANDARD_OBJECTS["users"]["person"]
+USERS = STANDARD_OBJECTS["workspaces"]["users"]
+WORKSPACE = STANDARD_OBJECTS["users"]["workspace"]
+UNKNOWN_TARGETS = Attribute("related", "record-reference")
+DEAL = Attribute("deal", "record-reference", targets=("deals",))
+PARTY = Attribute("party", "record-reference", targets=("people", "companies"))
+OWNER = Attribute("owner", "actor-reference")
 
 
 def test_standard_targets_from_schema():
@@ -148,7 +149,7 @@ def test_reference_matching_custom_attribute_passes():
 
 
 def test_reference_custom_object_passes():
-    spec = AttributeSpec("project", "record-reference", targets=("projects",))
+    spec = Attribute("project", "record-reference", targets=("projects",))
     value = {"target_object": "projects", "project_code": "P-7"}
     result = check_value(spec, value, style="public")
     assert result.error is None
@@ -209,7 +210,7 @@ def test_actor_email_normalised_public():
 
 
 def test_actor_multiselect_listed():
-    spec = AttributeSpec("reviewers", "actor-reference", is_multiselect=True)
+    spec = Attribute("reviewers", "actor-reference", is_multiselect=True)
     result = check_value(spec, "a@example.com", style="public")
     assert result.value == ["a@example.com"]
 

@@ -4,11 +4,12 @@ import math
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 from attio_cli.values.scalars import MAX_TEXT_BYTES
 
-TITLE = AttributeSpec("job_title", "text")
-ACTIVE = AttributeSpec("is_active", "checkbox")
+TITLE = Attribute("job_title", "text")
+ACTIVE = Attribute("is_active", "checkbox")
 
 
 # -- text ------------------------------------------------------------------------------------

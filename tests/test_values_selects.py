@@ -2,15 +2,16 @@
 
 import pytest
 
-from attio_cli.values import AttributeSpec, check_value
+from attio_cli.schema import Attribute
+from attio_cli.values import check_value
 
 OPTION_ID = "5a0d2c6e-1b7f-4c59-9f1e-2d3c4b5a6f70"
-CATEGORIES = AttributeSpec(
+CATEGORIES = Attribute(
     "categories", "select", is_multiselect=True, options=("SaaS", "B2B", "E-commerce"), option_ids=(OPTION_ID,)
 )
-TIER = AttributeSpec("tier", "select", options=("Gold", "Silver"))
-STAGE = AttributeSpec("stage", "status", options=("Lead", "In Progress", "Won"))
-OPEN_SELECT = AttributeSpec("source", "select")
+TIER = Attribute("tier", "select", options=("Gold", "Silver"))
+STAGE = Attribute("stage", "status", options=("Lead", "In Progress", "Won"))
+OPEN_SELECT = Attribute("source", "select")
 
 
 @pytest.mark.parametrize("style", ["public", "segment"])
@@ -72,19 +73,19 @@ def test_status_unknown_title():
 
 
 def test_select_unknown_title_long_list_cut():
-    spec = AttributeSpec("size", "select", options=tuple(f"S{index}" for index in range(25)))
+    spec = Attribute("size", "select", options=tuple(f"S{index}" for index in range(25)))
     result = check_value(spec, "XL", style="public")
     assert result.error.endswith('"S18", "S19" and 5 more')
 
 
 def test_select_no_options():
-    spec = AttributeSpec("empty", "select", options=())
+    spec = Attribute("empty", "select", options=())
     result = check_value(spec, "Gold", style="public")
     assert result.error == 'empty: "Gold" is not a select option of this attribute; the attribute has no options'
 
 
 def test_select_ambiguous_fold_not_suggested():
-    spec = AttributeSpec("mode", "select", options=("On", "ON"))
+    spec = Attribute("mode", "select", options=("On", "ON"))
     result = check_value(spec, "on", style="public")
     assert result.error == 'mode: "on" is not a select option of this attribute; valid titles: "On", "ON"'
 

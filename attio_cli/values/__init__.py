@@ -12,15 +12,12 @@ endpoint rejects is dropped without notice.
 
 from attio_cli.values.base import PUBLIC, SEGMENT, STYLES, ValueResult
 from attio_cli.values.dispatch import ITEM_CHECKERS, check_value, value_checker
-from attio_cli.values.spec import STANDARD_REFERENCE_TARGETS, AttributeSpec
 
 __all__ = [
     "ITEM_CHECKERS",
     "PUBLIC",
     "SEGMENT",
-    "STANDARD_REFERENCE_TARGETS",
     "STYLES",
-    "AttributeSpec",
     "ValueResult",
     "check_value",
     "value_checker",

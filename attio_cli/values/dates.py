@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from attio_cli.values.base import InvalidValue, describe, render, unwrap
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 _ISO = re.compile(
     r"""
@@ -77,7 +77,7 @@ def _text(item: Any, example: str) -> str:
     return text
 
 
-def check_date(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_date(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     text = _text(item, _DATE_EXAMPLE)
 
     # Fast path for plain dates, which need no offset arithmetic.
@@ -92,7 +92,7 @@ def check_date(item: Any, spec: AttributeSpec, public: bool, region: str | None,
     return moment.date().isoformat() if public else item
 
 
-def check_timestamp(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_timestamp(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     text = _text(item, _TIMESTAMP_EXAMPLE)
     moment, fraction = _parse(text, "timestamp", _TIMESTAMP_EXAMPLE)
     if not public:

@@ -16,9 +16,9 @@ from attio_cli.values.phones import check_phone, normalise_region
 from attio_cli.values.references import check_actor_reference, check_record_reference
 from attio_cli.values.scalars import check_checkbox, check_text
 from attio_cli.values.selects import check_select, check_status
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
-ItemChecker = Callable[[Any, AttributeSpec, bool, str | None, list], Any]
+ItemChecker = Callable[[Any, Attribute, bool, str | None, list], Any]
 
 # One checker per writable Attio attribute type. "interaction" is missing on purpose: only Attio
 # writes interaction values.
@@ -45,7 +45,7 @@ ITEM_CHECKERS: dict[str, ItemChecker] = {
 _NULL_REJECTED_TYPES = frozenset(("currency",))
 
 
-def _pass_through(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list) -> Any:
+def _pass_through(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list) -> Any:
     return item
 
 
@@ -54,7 +54,7 @@ def _prefix(warnings: list[str], start: int, label: str) -> None:
         warnings[index] = f"{label}: {warnings[index]}"
 
 
-def _check_null(spec: AttributeSpec) -> ValueResult:
+def _check_null(spec: Attribute) -> ValueResult:
     if spec.type in _NULL_REJECTED_TYPES:
         return ValueResult(None, f"{spec.slug}: null is not allowed, because Attio cannot unset a {spec.type} value; "
                                  "leave the attribute out of the mapping instead", [])
@@ -63,7 +63,7 @@ def _check_null(spec: AttributeSpec) -> ValueResult:
     return ValueResult(None, None, [])
 
 
-def _check_items(spec: AttributeSpec, checker: ItemChecker, values: list, public: bool, region: str | None) -> ValueResult:
+def _check_items(spec: Attribute, checker: ItemChecker, values: list, public: bool, region: str | None) -> ValueResult:
     warnings: list[str] = []
     checked: list[Any] = []
     seen: set[str] = set()
@@ -94,7 +94,7 @@ def _check_items(spec: AttributeSpec, checker: ItemChecker, values: list, public
     return ValueResult(checked if public else values, None, warnings)
 
 
-def _check(spec: AttributeSpec, checker: ItemChecker, value: Any, public: bool, region: str | None) -> ValueResult:
+def _check(spec: Attribute, checker: ItemChecker, value: Any, public: bool, region: str | None) -> ValueResult:
     if value is None:
         return _check_null(spec)
 
@@ -126,14 +126,14 @@ def _check(spec: AttributeSpec, checker: ItemChecker, value: Any, public: bool, 
     return ValueResult([result] if spec.is_multiselect else result, None, warnings)
 
 
-def _item_checker(spec: AttributeSpec) -> ItemChecker | None:
+def _item_checker(spec: Attribute) -> ItemChecker | None:
     """Return the item checker for the attribute's type, or ``None`` when it cannot be written."""
     if not spec.is_writable or spec.type == "interaction":
         return None
     return ITEM_CHECKERS.get(spec.type, _pass_through)
 
 
-def _read_only(spec: AttributeSpec, value: Any) -> ValueResult:
+def _read_only(spec: Attribute, value: Any) -> ValueResult:
     if spec.type == "interaction":
         reason = "interaction attributes cannot be written, because only Attio creates their values"
     else:
@@ -149,7 +149,7 @@ def _is_public(style: str) -> bool:
     raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
 
 
-def check_value(spec: AttributeSpec, value: Any, *, style: str, default_country: str | None = None) -> ValueResult:
+def check_value(spec: Attribute, value: Any, *, style: str, default_country: str | None = None) -> ValueResult:
     """Check one attribute value against the attribute's Attio type.
 
     In the ``public`` style the result's value is the normalised value, and always a list for a
@@ -168,7 +168,7 @@ def check_value(spec: AttributeSpec, value: Any, *, style: str, default_country:
     return _check(spec, checker, value, public, region)
 
 
-def value_checker(spec: AttributeSpec, *, style: str, default_country: str | None = None) -> Callable[[Any], ValueResult]:
+def value_checker(spec: Attribute, *, style: str, default_country: str | None = None) -> Callable[[Any], ValueResult]:
     """Prepare ``check_value`` for one attribute, so that each call only checks the value.
 
     Raises ValueError for an unknown ``style`` or ``default_country``.

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from attio_cli.values.base import InvalidValue, render, unwrap
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 # Lower-case LDH labels of at most 63 characters, at least two labels, and a top-level label of
 # letters (or an IDNA "xn--" label), so IP addresses and single names like "localhost" fail.
@@ -75,7 +75,7 @@ def normalise_domain(text: str) -> tuple[str | None, bool]:
     return host, removed_www
 
 
-def check_domain(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_domain(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     text = unwrap(item, "domain")
     if type(text) is not str:
         raise InvalidValue(f"{render(text)} is not a valid domain; expected a string such as \"example.com\"")

@@ -14,7 +14,7 @@ from typing import Any
 
 from attio_cli.values.base import InvalidValue, render, unwrap
 from attio_cli.values.domains import is_hostname
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
@@ -37,7 +37,7 @@ def normalise_email(text: str) -> str | None:
     return f"{local}@{domain}"
 
 
-def check_email(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_email(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     text = unwrap(item, "email_address")
     if type(text) is not str:
         raise InvalidValue(f"{render(text)} is not a valid email address; expected a string")

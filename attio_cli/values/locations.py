@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from attio_cli.values.base import InvalidValue, describe, quote_list, render
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 LOCATION_KEYS = (
     "line_1",
@@ -76,7 +76,7 @@ def _field(key: str, value: Any, public: bool, warnings: list[str]) -> Any:
     return value
 
 
-def check_location(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_location(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is str:
         # Attio parses a free-text address itself.
         if not item.strip():

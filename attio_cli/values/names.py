@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from attio_cli.values.base import InvalidValue, describe, quote_list, render
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 NAME_KEYS = ("first_name", "last_name", "full_name")
 _KEY_SET = frozenset(NAME_KEYS)
@@ -43,7 +43,7 @@ def _check_object(item: dict, public: bool) -> dict:
     return {"first_name": first, "last_name": last, "full_name": full}
 
 
-def check_personal_name(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_personal_name(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is dict:
         return _check_object(item, public)
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from attio_cli.values.base import InvalidValue, describe, render, unwrap
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 # A decimal number as JSON writes it, with an optional sign, fraction and exponent; no "NaN",
 # "Infinity", hexadecimal or digit separators.
@@ -51,7 +51,7 @@ def _finite(number: int | float, value: Any) -> int | float:
     return number
 
 
-def check_number(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_number(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     number = unwrap(item, "value")
     kind = type(number)
     if kind is str and public:
@@ -92,7 +92,7 @@ def _currency_number(amount: Any, public: bool) -> int | float:
     return number
 
 
-def check_currency(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_currency(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is not dict:
         return _currency_number(item, public)
 
@@ -121,7 +121,7 @@ def check_currency(item: Any, spec: AttributeSpec, public: bool, region: str | N
     return _currency_number(item["currency_value"], public)
 
 
-def check_rating(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_rating(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     rating = unwrap(item, "value")
     kind = type(rating)
     if kind is str and public:

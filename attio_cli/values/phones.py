@@ -13,7 +13,7 @@ from typing import Any
 import phonenumbers
 
 from attio_cli.values.base import InvalidValue, describe, render
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 SUPPORTED_REGIONS = frozenset(phonenumbers.SUPPORTED_REGIONS)
 
@@ -106,7 +106,7 @@ def _check_object(item: dict, public: bool, region: str | None, warnings: list[s
     return e164 if public else item
 
 
-def check_phone(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_phone(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is dict:
         return _check_object(item, public, region, warnings)
 

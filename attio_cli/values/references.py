@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from attio_cli.schema import STANDARD_OBJECTS
+from attio_cli.standard_objects import STANDARD_OBJECTS
 from attio_cli.values.base import UUID_PATTERN, InvalidValue, describe, quote_list, render
 from attio_cli.values.domains import check_domain
 from attio_cli.values.emails import check_email
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 _ITEM_CHECKERS = {"email-address": check_email, "domain": check_domain}
 
@@ -28,7 +28,7 @@ BARE_STRING_ATTRIBUTES = {
 }
 
 
-def _check_unique_text(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def _check_unique_text(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is dict and len(item) == 1 and "value" in item:
         item = item["value"]
     if type(item) is not str or not item:
@@ -36,12 +36,12 @@ def _check_unique_text(item: Any, spec: AttributeSpec, public: bool, region: str
     return item
 
 
-def _unique_attributes() -> dict[str, dict[str, AttributeSpec]]:
+def _unique_attributes() -> dict[str, dict[str, Attribute]]:
     """Collect the unique attributes of the standard objects, which references can match on."""
-    table: dict[str, dict[str, AttributeSpec]] = {}
+    table: dict[str, dict[str, Attribute]] = {}
     for object_slug, attributes in STANDARD_OBJECTS.items():
         table[object_slug] = {
-            attribute.slug: AttributeSpec.from_attribute(attribute)
+            attribute.slug: attribute
             for attribute in attributes.values()
             if attribute.is_unique
         }
@@ -75,7 +75,7 @@ def _check_matching_value(target: str, key: str, value: Any, public: bool, regio
     return checked
 
 
-def _check_bare_string(text: str, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def _check_bare_string(text: str, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     targets = spec.targets
     if targets is None:
         return text  # the allowed objects are not known, so neither is the meaning of the string
@@ -99,7 +99,7 @@ def _check_bare_string(text: str, spec: AttributeSpec, public: bool, region: str
     )
 
 
-def check_record_reference(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_record_reference(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is str:
         if not item.strip():
             raise InvalidValue("an empty string is not a record reference; use null to unset the attribute")
@@ -137,7 +137,7 @@ def check_record_reference(item: Any, spec: AttributeSpec, public: bool, region:
 _ACTOR_ID_KEYS = frozenset(("referenced_actor_type", "referenced_actor_id"))
 
 
-def check_actor_reference(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_actor_reference(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     if type(item) is str:
         return check_email(item, spec, public, region, warnings)
     if type(item) is not dict:

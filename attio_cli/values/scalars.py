@@ -12,7 +12,7 @@ from typing import Any
 
 from attio_cli.jsvalues import js_number_to_string
 from attio_cli.values.base import InvalidValue, describe, render, unwrap
-from attio_cli.values.spec import AttributeSpec
+from attio_cli.schema import Attribute
 
 # Attio's limit for a text value is 10 MB. NOTE: whether Attio counts 10**7 or 2**20 * 10 bytes is
 # not documented; the lower figure is used.
@@ -22,7 +22,7 @@ MAX_TEXT_BYTES = 10_000_000
 _SAFE_TEXT_CHARACTERS = MAX_TEXT_BYTES // 4
 
 
-def check_text(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_text(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     text = unwrap(item, "value")
     kind = type(text)
     if kind is not str:
@@ -45,7 +45,7 @@ def check_text(item: Any, spec: AttributeSpec, public: bool, region: str | None,
 _CHECKBOX_TEXT = {"true": True, "false": False}
 
 
-def check_checkbox(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_checkbox(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     flag = unwrap(item, "value")
     if type(flag) is bool:
         return flag

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from attio_cli.values.base import UUID_PATTERN, InvalidValue, describe, quote_list, render
-from attio_cli.values.spec import AttributeSpec, fold_title
+from attio_cli.schema import Attribute, fold_title
 
 # Longer option lists are cut in messages.
 _MAX_LISTED_OPTIONS = 20
 
 
-def _valid_titles(spec: AttributeSpec) -> str:
+def _valid_titles(spec: Attribute) -> str:
     titles = spec.options or ()
     if not titles:
         return "the attribute has no options"
@@ -25,7 +25,7 @@ def _valid_titles(spec: AttributeSpec) -> str:
     return f"valid titles: {listed}{suffix}"
 
 
-def _match_title(title: str, spec: AttributeSpec, noun: str, key: str, public: bool, warnings: list[str]) -> Any:
+def _match_title(title: str, spec: Attribute, noun: str, key: str, public: bool, warnings: list[str]) -> Any:
     """Return the option title to send, or a ``{key: id}`` object when ``title`` is an option id."""
     if title in spec.option_titles:
         return title
@@ -50,7 +50,7 @@ def _match_title(title: str, spec: AttributeSpec, noun: str, key: str, public: b
     raise InvalidValue(f"{render(title)} is not a {noun} of this attribute; {_valid_titles(spec)}")
 
 
-def _check_option(item: Any, spec: AttributeSpec, public: bool, warnings: list[str], noun: str, key: str) -> Any:
+def _check_option(item: Any, spec: Attribute, public: bool, warnings: list[str], noun: str, key: str) -> Any:
     wrapped = type(item) is dict
     if wrapped:
         if len(item) != 1 or key not in item:
@@ -74,9 +74,9 @@ def _check_option(item: Any, spec: AttributeSpec, public: bool, warnings: list[s
     return _match_title(title, spec, noun, key, public, warnings)
 
 
-def check_select(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_select(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     return _check_option(item, spec, public, warnings, "select option", "option")
 
 
-def check_status(item: Any, spec: AttributeSpec, public: bool, region: str | None, warnings: list[str]) -> Any:
+def check_status(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
     return _check_option(item, spec, public, warnings, "status", "status")
