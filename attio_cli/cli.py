@@ -6,21 +6,31 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from urllib.parse import urlsplit
 from typing import Annotated, Optional
 
 import orjson
 import typer
 
 from attio_cli import __version__
+from attio_cli.api_client import DEFAULT_BASE_URL, check_base_url
+from attio_cli.cli_options import (
+    DefaultCountryOption,
+    SchemaOption,
+    WarningPrinter,
+    notice,
+    record_checker,
+    resolve_schema,
+    warn,
+)
 from attio_cli.errors import CliError, ConfigError, InputError
 from attio_cli.exit_status import ExitStatus
 from attio_cli.mapping_file import load_mapping_files
-from attio_cli.output import DEFAULT_BASE_URL, NdjsonWriter, PrettyWriter
+from attio_cli.output import NdjsonWriter, PrettyWriter
 from attio_cli.pipeline import Pipeline, PipelineOptions
 from attio_cli.plan import Planner
 from attio_cli.reader import STDIN, expand_inputs, iter_lines
 from attio_cli.report import RejectsWriter
+from attio_cli.schema_check import check_subscriptions
 
 app = typer.Typer(
     name="attio-cli",
@@ -39,14 +49,6 @@ class ApiStyle(str, Enum):
 class OutputFormat(str, Enum):
     ndjson = "ndjson"
     pretty = "pretty"
-
-
-def _notice(message: str) -> None:
-    typer.echo(f"note: {message}", err=True)
-
-
-def _warn(message: str) -> None:
-    typer.echo(f"warning: {message}", err=True)
 
 
 def _version_callback(value: bool) -> None:
@@ -84,6 +86,8 @@ def push(
         Optional[Path], typer.Option("--rejects", help="Write each invalid event as an NDJSON line to this file.", dir_okay=False)
     ] = None,
     dedupe: Annotated[bool, typer.Option("--dedupe/--no-dedupe", help="Skip events whose messageId was already seen.")] = True,
+    schema_file: SchemaOption = None,
+    default_country: DefaultCountryOption = None,
 ) -> None:
     """Map events and assert the records in Attio (with --dry-run: print the requests)."""
     if not mapping:
@@ -95,20 +99,28 @@ def push(
     subscriptions = load_mapping_files(mapping)
     for subscription in subscriptions:
         for warning in subscription.warnings:
-            _warn(warning)
+            warn(warning)
+    schema = resolve_schema(schema_file)
+    checked = check_subscriptions(subscriptions, schema)
+    checked.raise_errors()
+    for warning in checked.warnings:
+        warn(warning)
+    checker = record_checker(schema, api.value, default_country)
     files = expand_inputs(inputs or [STDIN])
-    base_url = _checked_base_url(base_url)
+    # A dry run sends nothing, so any URL that could be an API origin is fine to print.
+    base_url = check_base_url(base_url, allow_insecure=True)
     _check_output_paths(files + list(mapping), report_file, rejects_file)
     if sys.stdout is None:
         raise ConfigError("standard output is closed", hint="Redirect it to a file or to /dev/null.")
     if STDIN in files and sys.stdin.isatty():
-        _notice("reading events from standard input; end with Ctrl-D, or pass files or folders")
+        notice("reading events from standard input; end with Ctrl-D, or pass files or folders")
 
     output_format = output or (OutputFormat.pretty if sys.stdout.isatty() else OutputFormat.ndjson)
     writer = PrettyWriter(base_url) if output_format is OutputFormat.pretty else NdjsonWriter(base_url)
     if report_file:
         _check_writable(report_file, "report")
     rejects = RejectsWriter(_open_for_writing(rejects_file, "rejects") if rejects_file else None)
+    warnings = WarningPrinter()
 
     pipeline = Pipeline(
         subscriptions=subscriptions,
@@ -116,7 +128,9 @@ def push(
         writer=writer,
         rejects=rejects,
         options=PipelineOptions(dedupe=dedupe),
-        on_notice=_notice,
+        on_notice=notice,
+        checker=checker,
+        on_warning=warnings,
     )
     # A read error part-way (e.g. a truncated gzip file) still flushes and reports what was
     # planned before it, then stops with that error.
@@ -138,26 +152,15 @@ def push(
         rejects.close()
 
     report = pipeline.report
+    warnings.print_hidden()
     typer.echo(report.summary(), err=True)
     if report.invalid and not rejects_file:
-        _notice("pass --rejects FILE to keep the invalid events with their reasons")
+        notice("pass --rejects FILE to keep the invalid events with their reasons")
     if report_file:
         _write_report(report_file, report.as_dict())
     if read_error is not None:
         raise read_error
     raise typer.Exit(ExitStatus.EVENTS_NOT_DELIVERED if report.invalid else ExitStatus.OK)
-
-
-def _checked_base_url(base_url: str) -> str:
-    """Return the base URL without a trailing slash, or raise if it is not an http(s) origin."""
-    parsed = urlsplit(base_url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise ConfigError(f"invalid --base-url {base_url!r}: expected http:// or https:// and a host", hint=f"For Attio use {DEFAULT_BASE_URL}.")
-    if parsed.query or parsed.fragment:
-        raise ConfigError(f"invalid --base-url {base_url!r}: it must not have a query or fragment")
-    if parsed.path.rstrip("/").endswith("/v2"):
-        raise ConfigError(f"invalid --base-url {base_url!r}: leave out /v2, attio-cli adds it", hint=f"For Attio use {DEFAULT_BASE_URL}.")
-    return base_url.rstrip("/")
 
 
 def _check_output_paths(inputs: list[str], report_file: Path | None, rejects_file: Path | None) -> None:

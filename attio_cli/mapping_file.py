@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,13 @@ class Subscription:
     enable_batching: bool = False
     batch_size: int = 1000
     warnings: list[str] = field(default_factory=list)
+    # Returns the file line of a key path inside ``mapping``, e.g. ("attributes", "name").
+    line_of: Callable[[tuple], int] | None = field(default=None, repr=False, compare=False)
+
+    def mapping_location(self, key_path: tuple) -> str:
+        """Return "file:line" for a key path inside the mapping, for messages."""
+        line = self.line_of(key_path) if self.line_of is not None else self.line
+        return f"{self.file}:{line}"
 
     @property
     def location(self) -> str:
@@ -271,6 +279,7 @@ def _load_subscription(item: Any, path: tuple, errors: _FileErrors) -> Subscript
         compiled=compiled,
         enable_batching=enable_batching,
         batch_size=batch_size,
+        line_of=lambda key_path: errors.line_of(path + ("mapping",) + tuple(key_path)),
     )
     subscribe_line = errors.line_of(path + ("subscribe",))
     subscription.warnings = [f"{errors.file}:{subscribe_line}: {warning}" for warning in trigger.warnings]

@@ -9,7 +9,7 @@ import orjson
 
 from attio_cli.requests import PlannedRequest, RecordId
 
-DEFAULT_BASE_URL = "https://api.attio.com"
+from attio_cli.api_client import DEFAULT_BASE_URL  # noqa: F401 - re-exported for writers
 
 
 def _json_default(value: Any) -> Any:

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from attio_cli.actions.payload import validate_payload
+from attio_cli.actions.assertions import record_writes
+from attio_cli.actions.payload import ValidationResult, validate_payload
 from attio_cli.mapping_file import Subscription
 from attio_cli.mapping_kit import DirectiveError
 from attio_cli.output import RequestWriter
 from attio_cli.plan import BatchCollector, Planner
 from attio_cli.reader import InvalidLine, SourceLine, parse_event
+from attio_cli.record_check import CheckOutcome, RecordChecker
 from attio_cli.report import RejectsWriter, RunReport
 from attio_cli.requests import EventSource, PlannedRequest
+from attio_cli.values.base import render
 
 
 @dataclass
@@ -37,6 +40,10 @@ class Pipeline:
     options: PipelineOptions = field(default_factory=PipelineOptions)
     report: RunReport = field(default_factory=RunReport)
     on_notice: Callable[[str], None] = lambda message: None
+    # Checks attribute values against the schema; without one, values go out as mapped.
+    checker: RecordChecker | None = None
+    # Called with the event's source, "object.attribute" and the message of each value warning.
+    on_warning: Callable[[EventSource, str, str], None] = lambda source, name, message: None
 
     def __post_init__(self) -> None:
         self._seen_message_ids: set[str] = set()
@@ -117,20 +124,39 @@ class Pipeline:
         payload = subscription.compiled.transform(event)
         result = validate_payload(payload, subscription.action, batch=subscription.enable_batching)
         if result.errors:
-            return result.message
+            return result.message + _values_in_error(result, payload)
+
+        writes = record_writes(subscription.action, result.payload)
+        if self.checker is not None:
+            outcome = self.checker.check(writes)
+            self._count_outcome(outcome, source, valid=not outcome.problems)
+            if outcome.problems:
+                for problem in outcome.problems:
+                    self.report.count_problem(problem.object, problem.attribute)
+                return "; ".join(str(problem) for problem in outcome.problems)
 
         if subscription.enable_batching:
             if not self._batch_notice_given:
                 self._batch_notice_given = True
                 self.on_notice("Attio applies batch requests asynchronously and does not report values it drops, so check the records afterwards.")
-            assertion = self.planner.batch_assertion(subscription.action, result.payload)
+            assertion = self.planner.batch_assertion(subscription.action, result.payload, writes)
             # NOTE: an assertion that cannot be serialised fails the whole batch when it is written.
             full_batch = self._batches.add(subscription.location, subscription.name, subscription.batch_size, assertion, source)
             if full_batch is not None:
                 self._emit([full_batch])
         else:
-            self._emit(self.planner.plan_single(subscription.action, result.payload, subscription.name, source))
+            self._emit(self.planner.plan_writes(writes, subscription.name, source))
         return None
+
+    def _count_outcome(self, outcome: CheckOutcome, source: EventSource, *, valid: bool) -> None:
+        for name, message in outcome.warnings:
+            self.report.warnings += 1
+            self.on_warning(source, name, message)
+        if not valid:
+            return
+        normalised = self.report.normalised
+        for name in outcome.normalised:
+            normalised[name] = normalised.get(name, 0) + 1
 
     def _emit(self, requests: list[PlannedRequest]) -> None:
         self.writer.write(requests)
@@ -140,3 +166,30 @@ class Pipeline:
         """Emit the batches that are not yet full."""
         for request in self._batches.flush():
             self._emit([request])
+
+
+def _values_in_error(result: ValidationResult, payload: dict) -> str:
+    """Name the fields and values that failed payload validation, e.g. ' Got email_address "x".'.
+
+    Segment's messages name a field by its label but leave out the value, which is what a user
+    needs to find the event's problem.
+    """
+    shown: list[str] = []
+    for error in result.errors:
+        pointer = getattr(error, "pointer", None)
+        if not pointer:
+            continue
+        value: object = payload
+        for token in pointer.split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(value, dict) and token in value:
+                value = value[token]
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                break
+        else:
+            text = f"{pointer[1:]} {render(value)}"
+            if text not in shown:
+                shown.append(text)
+    return f" Got {', '.join(shown)}." if shown else ""

@@ -67,7 +67,10 @@ class Planner:
 
     def plan_single(self, action: str, payload: dict[str, Any], subscription: str, source: EventSource) -> list[PlannedRequest]:
         """Return the requests for one event, in the order they must be sent."""
-        writes = record_writes(action, payload)
+        return self.plan_writes(record_writes(action, payload), subscription, source)
+
+    def plan_writes(self, writes: list[RecordWrite], subscription: str, source: EventSource) -> list[PlannedRequest]:
+        """Return the requests for one event's record writes, in the order they must be sent."""
         if self.style == "segment":
             return self._segment_requests(writes, subscription, source)
         return self._public_requests(writes, subscription, source)
@@ -137,10 +140,16 @@ class Planner:
 
     # Batch mode --------------------------------------------------------------------------------
 
-    def batch_assertion(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Return one event's assertion for the batch endpoint."""
+    def batch_assertion(self, action: str, payload: dict[str, Any], writes: list[RecordWrite] | None = None) -> dict[str, Any]:
+        """Return one event's assertion for the batch endpoint.
+
+        In the public style, ``writes`` (the event's checked record writes) supply the normalised
+        values, matched to the assertion and its nested assertion by object.
+        """
         assertion = batch_assertion(action, payload, received_at_text(payload, self.clock))
         if self.style == "public":
+            if writes is not None:
+                _use_checked_values(assertion, {write.object: write.values for write in writes})
             self._multiselect_as_arrays(assertion)
         return assertion
 
@@ -151,6 +160,16 @@ class Planner:
                 self._multiselect_as_arrays(value)
             elif value is not None and self.schema.is_multiselect(assertion["object"], slug):
                 values[slug] = _as_list(value)
+
+
+def _use_checked_values(assertion: dict[str, Any], checked: dict[str, dict[str, Any]]) -> None:
+    values = assertion["values"]
+    checked_values = checked.get(assertion["object"], {})
+    for slug, value in values.items():
+        if isinstance(value, dict) and "mode" in value and "values" in value:
+            _use_checked_values(value, checked)
+        elif slug in checked_values and not isinstance(checked_values[slug], WriteRef):
+            values[slug] = checked_values[slug]
 
 
 def _record_key(write: RecordWrite) -> tuple:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 import orjson
@@ -14,7 +14,12 @@ class RunReport:
 
     Every non-blank input line is counted exactly once in ``planned + unmatched + duplicate +
     invalid``. ``matched`` counts the events that matched a subscription, whether they were then
-    planned or found invalid.
+    planned or found invalid. ``invalid`` events were held back by attio-cli and never sent;
+    ``rejected`` counts events that Attio refused, which only a live run can have.
+
+    ``warnings`` counts value warnings, ``normalised`` the values that the public style changed
+    per object.attribute, and ``invalid_values`` the invalid values per object.attribute (an
+    event can have several).
     """
 
     read: int = 0
@@ -23,16 +28,32 @@ class RunReport:
     invalid: int = 0
     duplicate: int = 0
     planned: int = 0
+    rejected: int = 0
     planned_requests: int = 0
+    warnings: int = 0
+    normalised: dict[str, int] = field(default_factory=dict)
+    invalid_values: dict[str, int] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, int]:
+    def count_problem(self, object_slug: str, attribute: str | None) -> None:
+        name = f"{object_slug}.{attribute}" if attribute else object_slug
+        self.invalid_values[name] = self.invalid_values.get(name, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.read} events read: {self.planned} planned, {self.unmatched} unmatched, "
             f"{self.duplicate} duplicate, {self.invalid} invalid; {self.planned_requests} requests planned"
         )
+        normalised = sum(self.normalised.values())
+        if normalised or self.warnings:
+            text += f"; {_count(normalised, 'value')} normalised, {_count(self.warnings, 'value warning')}"
+        return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class RejectsWriter:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field as dataclass_field
 from typing import Any
 
 from attio_cli.actions import messages
+from attio_cli.actions.messages import FieldError
 from attio_cli.actions.fields import Field
 from attio_cli.actions.formats import FORMAT_CHECKS, FORMAT_LABELS
 from attio_cli.jsvalues import MISSING, js_number_to_string, js_number_value, js_string_to_number
@@ -362,12 +363,12 @@ def validate_value(node: SchemaNode, value: Any, pointer: str, errors: list[str]
         if node.coerce_to:
             coerced, checked = _coerce(node, value)
         if coerced is MISSING:
-            errors.append(messages.type_message(node.subject(pointer), node.type_text, checked))
+            errors.append(FieldError(messages.type_message(node.subject(pointer), node.type_text, checked), pointer))
         else:
             value = checked = coerced
 
     if node.enum is not None and not _in_enum(checked, node.enum):
-        errors.append(messages.enum_message(node.subject(pointer), node.enum))
+        errors.append(FieldError(messages.enum_message(node.subject(pointer), node.enum), pointer))
 
     kind = type(checked)
     if kind is str:
@@ -397,19 +398,19 @@ def _in_enum(value: Any, choices: tuple[Any, ...]) -> bool:
 
 def _check_string(node: SchemaNode, value: str, pointer: str, errors: list[str]) -> None:
     if node.max_length is not None and len(value) > node.max_length:
-        errors.append(messages.max_length_message(node.subject(pointer), node.max_length, len(value)))
+        errors.append(FieldError(messages.max_length_message(node.subject(pointer), node.max_length, len(value)), pointer))
     if node.min_length is not None and len(value) < node.min_length:
-        errors.append(messages.min_length_message(node.subject(pointer), node.min_length, len(value)))
+        errors.append(FieldError(messages.min_length_message(node.subject(pointer), node.min_length, len(value)), pointer))
     if node.format_check is not None and not node.format_check(value):
         label = FORMAT_LABELS.get(node.format or "", node.format or "")
-        errors.append(messages.format_message(node.subject(pointer), label))
+        errors.append(FieldError(messages.format_message(node.subject(pointer), label), pointer))
 
 
 def _check_number(node: SchemaNode, value: float, pointer: str, errors: list[str]) -> None:
     if node.maximum is not None and value > node.maximum:
-        errors.append(messages.maximum_message(node.subject(pointer), node.maximum))
+        errors.append(FieldError(messages.maximum_message(node.subject(pointer), node.maximum), pointer))
     if node.minimum is not None and value < node.minimum:
-        errors.append(messages.minimum_message(node.subject(pointer), node.minimum))
+        errors.append(FieldError(messages.minimum_message(node.subject(pointer), node.minimum), pointer))
 
 
 def _check_items(item_node: SchemaNode, items: list[Any], pointer: str, errors: list[str]) -> list[Any]:
@@ -431,7 +432,7 @@ def check_object(node: SchemaNode, obj: dict[str, Any], pointer: str, errors: li
     properties = node.properties or {}
     for key in node.required:
         if key not in obj:
-            errors.append(messages.required_message(node.subject(pointer), key))
+            errors.append(FieldError(messages.required_message(node.subject(pointer), key), pointer + "/" + messages.escape_pointer_token(key)))
 
     result = obj
     if not node.additional_properties:

@@ -112,3 +112,17 @@ def minimum_message(subject: str, limit: float) -> str:
 
 def maximum_message(subject: str, limit: float) -> str:
     return f"{subject} must be equal to or less than {js_number_to_string(limit)}."
+
+
+class FieldError(str):
+    """An error message that also records the JSON pointer of the value it is about.
+
+    It compares equal to the plain message, so code that only needs the text can ignore it.
+    """
+
+    pointer: str
+
+    def __new__(cls, message: str, pointer: str) -> FieldError:
+        error = super().__new__(cls, message)
+        error.pointer = pointer
+        return error
