@@ -14,6 +14,8 @@ import typer
 from attio_cli import __version__
 from attio_cli.api_client import DEFAULT_BASE_URL, check_base_url
 from attio_cli.cli_options import (
+    ApiOption,
+    ApiStyle,
     DefaultCountryOption,
     SchemaOption,
     WarningPrinter,
@@ -22,6 +24,8 @@ from attio_cli.cli_options import (
     resolve_schema,
     warn,
 )
+from attio_cli.cli_schema import objects, schema_app
+from attio_cli.cli_validate import validate
 from attio_cli.errors import CliError, ConfigError, InputError
 from attio_cli.exit_status import ExitStatus
 from attio_cli.mapping_file import load_mapping_files
@@ -39,11 +43,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-class ApiStyle(str, Enum):
-    public = "public"
-    segment = "segment"
 
 
 class OutputFormat(str, Enum):
@@ -76,7 +75,7 @@ def push(
         list[str], typer.Option("--mapping", "-m", help="A YAML mapping file; repeat for several.", show_default=False)
     ] = [],  # noqa: B006 - Typer needs a list default
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the requests instead of sending them; needs no token.")] = False,
-    api: Annotated[ApiStyle, typer.Option("--api", help="Request style: Attio's documented API, or exactly Segment's requests.")] = ApiStyle.public,
+    api: ApiOption = ApiStyle.public,
     base_url: Annotated[str, typer.Option("--base-url", help="Attio API base URL.")] = DEFAULT_BASE_URL,
     output: Annotated[
         Optional[OutputFormat], typer.Option("--output", "-o", help="Dry-run output: ndjson (default for pipes) or pretty (default on a terminal).", show_default=False)
@@ -198,6 +197,11 @@ def _write_report(path: Path, data: dict) -> None:
         path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
     except OSError as error:
         raise ConfigError(f"cannot write the report file {path}: {error.strerror}") from None
+
+
+app.command()(validate)
+app.command()(objects)
+app.add_typer(schema_app, name="schema")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,6 +15,12 @@ from attio_cli.schema import Schema
 from attio_cli.schema_file import DEFAULT_SCHEMA_PATH, load_schema_file
 from attio_cli.values.phones import normalise_region
 
+class ApiStyle(str, Enum):
+    public = "public"
+    segment = "segment"
+
+
+ApiOption = Annotated[ApiStyle, typer.Option("--api", help="Request style: Attio's documented API, or exactly Segment's requests.")]
 SchemaOption = Annotated[
     Optional[Path],
     typer.Option(

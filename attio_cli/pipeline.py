@@ -27,6 +27,8 @@ from attio_cli.values.base import render
 @dataclass
 class PipelineOptions:
     dedupe: bool = True
+    # False stops after the checks: events are counted as planned but no request is built.
+    plan: bool = True
 
 
 @dataclass
@@ -135,6 +137,8 @@ class Pipeline:
                     self.report.count_problem(problem.object, problem.attribute)
                 return "; ".join(str(problem) for problem in outcome.problems)
 
+        if not self.options.plan:
+            return None
         if subscription.enable_batching:
             if not self._batch_notice_given:
                 self._batch_notice_given = True

@@ -24,6 +24,9 @@ MISSING_VALUE_CODE = "missing_value"
 # NOTE: Attio documents no code for a record reference whose target record does not exist;
 # the sandbox sends the code Attio uses for other values that were not found.
 REFERENCE_NOT_FOUND_CODE = "value_not_found"
+# NOTE: Attio's spec lists this code for list entries only; the sandbox also sends it when the
+# matching values of an assert belong to more than one record.
+MULTIPLE_MATCHES_CODE = "multiple_match_results"
 # NOTE: Attio documents no body for 5xx answers; these keep the same four keys.
 SERVER_ERROR_TYPE = "api_error"
 
