@@ -123,7 +123,7 @@ def push(
 
     pipeline = Pipeline(
         subscriptions=subscriptions,
-        planner=Planner(api.value),
+        planner=Planner(api.value, schema),
         writer=writer,
         rejects=rejects,
         options=PipelineOptions(dedupe=dedupe),

@@ -131,7 +131,7 @@ def validate(
     warnings = WarningPrinter()
     pipeline = Pipeline(
         subscriptions=subscriptions,
-        planner=Planner(api.value),
+        planner=Planner(api.value, schema),
         writer=_NoRequests(),
         rejects=printer,
         options=PipelineOptions(dedupe=dedupe, plan=False),

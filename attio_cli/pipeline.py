@@ -131,8 +131,9 @@ class Pipeline:
         writes = record_writes(subscription.action, result.payload)
         if self.checker is not None:
             outcome = self.checker.check(writes)
-            self._count_outcome(outcome, source, valid=not outcome.problems)
-            if outcome.problems:
+            if outcome is not None:
+                self._count_outcome(outcome, source, valid=not outcome.problems)
+            if outcome is not None and outcome.problems:
                 for problem in outcome.problems:
                     self.report.count_problem(problem.object, problem.attribute)
                 return "; ".join(str(problem) for problem in outcome.problems)

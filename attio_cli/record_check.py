@@ -16,10 +16,17 @@ from typing import Any
 from attio_cli.actions.assertions import RecordWrite, WriteRef
 from attio_cli.schema import Attribute, Schema
 from attio_cli.values import ValueResult, value_checker
+from attio_cli.values.fast import fast_string_check
 from attio_cli.values.base import render
 
 # A prepared check of one attribute, or a marker for an attribute that passes unchecked.
 _UNCHECKED = None
+_NOT_PREPARED = object()
+
+
+# An attribute, its prepared value check, the fast path for strings (or None), and whether the
+# public style sends the attribute's value as a list.
+_Prepared = tuple[Attribute, Callable[[Any], ValueResult], "Callable[[str], str | None] | None", bool]
 
 
 @dataclass(slots=True)
@@ -47,11 +54,27 @@ class CheckOutcome:
     normalised: list[str] = field(default_factory=list)
 
 
-def _lifted(value: Any, attribute: Attribute) -> Any:
-    """Return ``value`` as the public style sends it when nothing changes, for change detection."""
-    if attribute.is_multiselect and value is not None and type(value) is not list:
-        return [value]
-    return value
+def _checked(check: Callable[[Any], ValueResult], attribute: Attribute, value: Any, public: bool) -> tuple[ValueResult, bool]:
+    """Check one value; also return whether the public style changed it.
+
+    Wrapping a single value in a list for a multiselect attribute does not count as a change.
+    """
+    result = check(value)
+    if not public or result.error is not None or result.value is value:
+        return result, False
+    unchanged = [value] if attribute.is_multiselect and value is not None and type(value) is not list else value
+    return result, result.value != unchanged
+
+
+def _missing_matching_value(write: RecordWrite) -> Problem:
+    # Attio finds the record by this value, so the assert fails without it.
+    slug = write.matching_attribute
+    return Problem(
+        write.object,
+        slug,
+        f"{slug}: the matching attribute has no value, so no {write.object} record can be found or created; "
+        f"map a value to {slug} in the attributes",
+    )
 
 
 class RecordChecker:
@@ -73,64 +96,95 @@ class RecordChecker:
         self.public = style == "public"
         self.default_country = default_country
         self.on_unchecked = on_unchecked
-        self._checks: dict[tuple[str, str], tuple[Attribute, Callable[[Any], ValueResult]] | Problem | None] = {}
+        # Prepared checks by object slug, then attribute slug.
+        self._checks: dict[str, dict[str, _Prepared | Problem | None]] = {}
         self._objects: dict[str, Problem | bool] = {}
+        # (object, matching attribute) pairs already found usable, or the problem they have.
+        self._matching: dict[tuple[str, str], Problem | None] = {}
 
-    def check(self, writes: list[RecordWrite]) -> CheckOutcome:
-        """Check every value of ``writes``, replacing values by their normalised form in the public style."""
-        outcome = CheckOutcome()
+    def check(self, writes: list[RecordWrite]) -> CheckOutcome | None:
+        """Check every value of ``writes``, replacing values by their normalised form in the public style.
+
+        Returns ``None`` when every value passed without a warning or a change worth counting.
+        """
+        outcome: CheckOutcome | None = None
         for write in writes:
             if write.values.get(write.matching_attribute) is None:
-                # Attio finds the record by this value, so the assert fails without it.
-                outcome.problems.append(Problem(
-                    write.object,
-                    write.matching_attribute,
-                    f"{write.matching_attribute}: the matching attribute has no value, so no {write.object} record can be found or created; "
-                    f"map a value to {write.matching_attribute} in the attributes",
-                ))
-            known = self._object_known(write.object)
-            if isinstance(known, Problem):
-                outcome.problems.append(known)
+                outcome = outcome or CheckOutcome()
+                outcome.problems.append(_missing_matching_value(write))
+            known = self._objects.get(write.object)
+            if known is None:
+                known = self._objects[write.object] = self._look_up_object(write.object)
+            if known is not True:
+                if known is not False:
+                    outcome = outcome or CheckOutcome()
+                    outcome.problems.append(known)
                 continue
-            if not known:
-                continue
-            matching = self._prepared(write.object, write.matching_attribute)
-            if type(matching) is tuple and not matching[0].is_unique:
-                outcome.problems.append(self._not_unique(write.object, matching[0]))
-            self._check_values(write, outcome)
+
+            key = (write.object, write.matching_attribute)
+            problem = self._matching.get(key, _NOT_PREPARED)
+            if problem is _NOT_PREPARED:
+                problem = self._matching[key] = self._check_matching(write.object, write.matching_attribute)
+            if problem is not None:
+                outcome = outcome or CheckOutcome()
+                outcome.problems.append(problem)
+            outcome = self._check_values(write, outcome)
         return outcome
 
-    def _check_values(self, write: RecordWrite, outcome: CheckOutcome) -> None:
+    def _check_values(self, write: RecordWrite, outcome: CheckOutcome | None) -> CheckOutcome | None:
+        object_slug = write.object
+        checks = self._checks.get(object_slug)
+        if checks is None:
+            checks = self._checks[object_slug] = {}
+        public = self.public
         values = write.values
         for slug, value in values.items():
-            if type(value) is WriteRef:
+            prepared = checks.get(slug, _NOT_PREPARED)
+            if prepared is _NOT_PREPARED:
+                prepared = checks[slug] = self._prepare(object_slug, slug)
+            if prepared is None or type(value) is WriteRef:
                 continue
-            prepared = self._prepared(write.object, slug)
-            if prepared is None:
-                continue
-            if isinstance(prepared, Problem):
+            if type(prepared) is Problem:
+                outcome = outcome or CheckOutcome()
                 outcome.problems.append(prepared)
                 continue
 
-            attribute, check = prepared
-            result = check(value)
-            if result.error is not None:
-                outcome.problems.append(Problem(write.object, slug, result.error))
-                continue
-            name = f"{write.object}.{slug}"
-            for warning in result.warnings:
-                outcome.warnings.append((name, warning))
-            if self.public and result.value is not value:
-                if result.value != _lifted(value, attribute):
-                    outcome.normalised.append(name)
-                values[slug] = result.value
+            attribute, check, fast, as_list = prepared
+            if fast is not None and type(value) is str:
+                checked = fast(value)
+                if checked is not None:
+                    # The common case: a valid string that needs no warning.
+                    if public:
+                        values[slug] = [checked] if as_list else checked
+                        if checked != value:
+                            outcome = outcome or CheckOutcome()
+                            outcome.normalised.append(f"{object_slug}.{slug}")
+                    continue
 
-    def _object_known(self, object_slug: str) -> Problem | bool:
-        known = self._objects.get(object_slug)
-        if known is None:
-            known = self._look_up_object(object_slug)
-            self._objects[object_slug] = known
-        return known
+            result, changed = _checked(check, attribute, value, public)
+            if result.error is not None:
+                outcome = outcome or CheckOutcome()
+                outcome.problems.append(Problem(object_slug, slug, result.error))
+                continue
+            if public:
+                # Replacing the value of an existing key is safe while iterating over the dict.
+                values[slug] = result.value
+            if result.warnings or changed:
+                outcome = outcome or CheckOutcome()
+                name = f"{object_slug}.{slug}"
+                outcome.warnings.extend((name, warning) for warning in result.warnings)
+                if changed:
+                    outcome.normalised.append(name)
+        return outcome
+
+    def _check_matching(self, object_slug: str, slug: str) -> Problem | None:
+        checks = self._checks.setdefault(object_slug, {})
+        prepared = checks.get(slug, _NOT_PREPARED)
+        if prepared is _NOT_PREPARED:
+            prepared = checks[slug] = self._prepare(object_slug, slug)
+        if type(prepared) is tuple and not prepared[0].is_unique:
+            return self._not_unique(object_slug, prepared[0])
+        return None
 
     def _look_up_object(self, object_slug: str) -> Problem | bool:
         if self.schema.object(object_slug) is not None:
@@ -142,26 +196,19 @@ class RecordChecker:
         self.on_unchecked(f"object {render(object_slug)}{hint}" if hint else f"object {render(object_slug)}")
         return False
 
-    def _prepared(self, object_slug: str, slug: str) -> tuple[Attribute, Callable[[Any], ValueResult]] | Problem | None:
-        key = (object_slug, slug)
-        try:
-            return self._checks[key]
-        except KeyError:
-            pass
+    def _prepare(self, object_slug: str, slug: str) -> _Prepared | Problem | None:
         schema_object = self.schema.object(object_slug)
         attribute = schema_object.attribute(slug) if schema_object else None
-        prepared: tuple[Attribute, Callable[[Any], ValueResult]] | Problem | None
         if attribute is not None:
-            prepared = (attribute, value_checker(attribute, style=self.style, default_country=self.default_country))
-        elif schema_object is not None and schema_object.complete:
+            check = value_checker(attribute, style=self.style, default_country=self.default_country)
+            fast = fast_string_check(attribute, self.public) if attribute.is_writable else None
+            return (attribute, check, fast, self.public and attribute.is_multiselect)
+        if schema_object is not None and schema_object.complete:
             suggestion = schema_object.suggest(slug)
             hint = f"; did you mean {render(suggestion)}?" if suggestion else ""
-            prepared = Problem(object_slug, slug, f"{slug}: {object_slug} has no attribute {render(slug)}{hint}")
-        else:
-            self.on_unchecked(f"attribute {object_slug}.{slug}")
-            prepared = _UNCHECKED
-        self._checks[key] = prepared
-        return prepared
+            return Problem(object_slug, slug, f"{slug}: {object_slug} has no attribute {render(slug)}{hint}")
+        self.on_unchecked(f"attribute {object_slug}.{slug}")
+        return _UNCHECKED
 
     @staticmethod
     def _not_unique(object_slug: str, attribute: Attribute) -> Problem:

@@ -79,17 +79,50 @@ def time_command(command: list[str], repeat: int) -> float:
     return best
 
 
-def profile_in_process(events_file: Path) -> None:
-    """Print the 25 functions with the most cumulative time for one in-process dry run."""
+def _pipeline(sink: io.BytesIO, *, check_values: bool):
     from attio_cli.mapping_file import load_mapping_files
     from attio_cli.output import NdjsonWriter
     from attio_cli.pipeline import Pipeline
     from attio_cli.plan import Planner
-    from attio_cli.reader import iter_lines
+    from attio_cli.record_check import RecordChecker
     from attio_cli.report import RejectsWriter
+    from attio_cli.schema import Schema
 
-    sink = io.BytesIO()
-    pipeline = Pipeline(load_mapping_files([str(MAPPING)]), Planner("public"), NdjsonWriter("https://api.attio.com", sink), RejectsWriter(None))
+    checker = RecordChecker(Schema.builtin(), style="public") if check_values else None
+    return Pipeline(
+        load_mapping_files([str(MAPPING)]),
+        Planner("public"),
+        NdjsonWriter("https://api.attio.com", sink),
+        RejectsWriter(None),
+        checker=checker,
+    )
+
+
+def value_check_overhead(events_file: Path, repeat: int) -> None:
+    """Print the in-process dry-run time with and without the attribute value checks.
+
+    The command line always checks values, so the comparison runs the same pipeline in this
+    process, alternating the two set-ups so that drift affects both alike.
+    """
+    from attio_cli.reader import iter_lines
+
+    best = {False: float("inf"), True: float("inf")}
+    for _ in range(repeat):
+        for check_values in (False, True):
+            pipeline = _pipeline(io.BytesIO(), check_values=check_values)
+            started = time.perf_counter()
+            pipeline.run(iter_lines([str(events_file)]))
+            best[check_values] = min(best[check_values], time.perf_counter() - started)
+    overhead = best[True] / best[False] - 1
+    print(f"in-process without value checks: {best[False]:.2f} s")
+    print(f"in-process with value checks:    {best[True]:.2f} s (+{overhead:.0%})")
+
+
+def profile_in_process(events_file: Path) -> None:
+    """Print the 25 functions with the most cumulative time for one in-process dry run."""
+    from attio_cli.reader import iter_lines
+
+    pipeline = _pipeline(io.BytesIO(), check_values=True)
     profiler = cProfile.Profile()
     profiler.enable()
     pipeline.run(iter_lines([str(events_file)]))
@@ -125,6 +158,7 @@ def main() -> None:
         else:
             print("jq not installed: no reference figure")
 
+        value_check_overhead(events_file, args.repeat)
         if args.profile:
             profile_in_process(events_file)
 

@@ -10,6 +10,7 @@ lower-cases the domain; the local part keeps its case, because it may be case-se
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from attio_cli.values.base import InvalidValue, render, unwrap
@@ -22,6 +23,9 @@ _MAX_LOCAL_PART = 64
 _MAX_ADDRESS = 254
 
 
+# Cached because one event often carries the same address into several attributes (a person's
+# email_addresses, a user's primary_email_address and its person reference).
+@lru_cache(maxsize=4096)
 def normalise_email(text: str) -> str | None:
     """Return the address trimmed and with a lower-case domain, or ``None`` when it is invalid."""
     address = text.strip()

@@ -19,7 +19,7 @@ from attio_cli.schema import Attribute
 MAX_TEXT_BYTES = 10_000_000
 # A string of at most this many characters cannot exceed the limit in UTF-8 (4 bytes a character),
 # so only longer strings are encoded to count their bytes.
-_SAFE_TEXT_CHARACTERS = MAX_TEXT_BYTES // 4
+SAFE_TEXT_CHARACTERS = MAX_TEXT_BYTES // 4
 
 
 def check_text(item: Any, spec: Attribute, public: bool, region: str | None, warnings: list[str]) -> Any:
@@ -35,7 +35,7 @@ def check_text(item: Any, spec: Attribute, public: bool, region: str | None, war
             raise InvalidValue(f"{render(text)} is not a finite number, so it cannot be written as text")
         return js_number_to_string(text)
 
-    if len(text) > _SAFE_TEXT_CHARACTERS:
+    if len(text) > SAFE_TEXT_CHARACTERS:
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > MAX_TEXT_BYTES:
             raise InvalidValue(f"the text is {size} bytes long, more than Attio's limit of {MAX_TEXT_BYTES} bytes")
