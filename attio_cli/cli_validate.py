@@ -19,12 +19,12 @@ from attio_cli.mapping_file import load_mapping_files
 from attio_cli.pipeline import Pipeline, PipelineOptions
 from attio_cli.plan import Planner
 from attio_cli.reader import expand_inputs, iter_lines
-from attio_cli.report import RunReport
+from attio_cli.report import RunReport, count_of
 from attio_cli.schema_check import check_subscriptions
 
 # JSON strings and numbers inside a reason, masked so that reasons group across events.
 _QUOTED_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])')
-_ATTRIBUTE_PREFIX = re.compile(r"^([a-z0-9_]+\.[a-z0-9_]+)(?:\[\d+\])?: ")
+_ATTRIBUTE_PREFIX = re.compile(r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)(?:\[\d+\])?: ")
 _MAX_REASON_GROUPS = 50
 
 
@@ -71,7 +71,7 @@ class ProblemPrinter:
     def print_summary(self, report: RunReport) -> None:
         typer.echo("")
         typer.echo(
-            f"{report.read} events read: {report.planned} valid, {report.invalid} invalid, "
+            f"{count_of(report.read, 'event')} read: {report.planned} valid, {report.invalid} invalid, "
             f"{report.unmatched} unmatched, {report.duplicate} duplicate"
         )
         if not self.groups:
@@ -121,9 +121,9 @@ def validate(
     if checked.errors:
         for error in checked.errors:
             typer.echo(error)
-        raise ConfigError(f"{len(checked.errors)} mapping problems found against {where}", hint="Fix the lines above, then run validate again.")
-    typer.echo(f"{len(subscriptions)} subscriptions in {len(mapping)} mapping files: no problems found against {where}")
+        raise ConfigError(f"{count_of(len(checked.errors), 'mapping problem')} found against {where}", hint="Fix the lines above, then run validate again.")
     checker = record_checker(schema, api.value, default_country)
+    typer.echo(f"{count_of(len(subscriptions), 'subscription')} in {count_of(len(mapping), 'mapping file')}: no problems found against {where}")
     if not events:
         raise typer.Exit(ExitStatus.OK)
 

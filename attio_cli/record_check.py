@@ -15,7 +15,7 @@ from typing import Any
 
 from attio_cli.actions.assertions import RecordWrite, WriteRef
 from attio_cli.schema import Attribute, Schema
-from attio_cli.values import ValueResult, value_checker
+from attio_cli.values import PUBLIC, STYLES, ValueResult, value_checker
 from attio_cli.values.fast import fast_string_check
 from attio_cli.values.base import render
 
@@ -62,8 +62,22 @@ def _checked(check: Callable[[Any], ValueResult], attribute: Attribute, value: A
     result = check(value)
     if not public or result.error is not None or result.value is value:
         return result, False
-    unchanged = [value] if attribute.is_multiselect and value is not None and type(value) is not list else value
+    if attribute.is_multiselect:
+        unchanged = [value] if value is not None and type(value) is not list else value
+    else:
+        # Attio reads a one-item list as its item, so unwrapping it changes nothing.
+        unchanged = value[0] if type(value) is list and len(value) == 1 else value
     return result, result.value != unchanged
+
+
+def _has_value(write: RecordWrite, slug: str) -> bool:
+    """Tell whether the write has a value for its matching attribute, keyed by slug or by id."""
+    value = write.values.get(slug)
+    if value is None and slug != write.matching_attribute:
+        value = write.values.get(write.matching_attribute)
+    if type(value) is list:
+        return any(item is not None for item in value)
+    return value is not None
 
 
 def _missing_matching_value(write: RecordWrite) -> Problem:
@@ -91,16 +105,18 @@ class RecordChecker:
         default_country: str | None = None,
         on_unchecked: Callable[[str], None] = lambda name: None,
     ):
+        if style not in STYLES:
+            raise ValueError(f"unknown style {style!r}; expected one of {', '.join(STYLES)}")
         self.schema = schema
         self.style = style
-        self.public = style == "public"
+        self.public = style == PUBLIC
         self.default_country = default_country
         self.on_unchecked = on_unchecked
         # Prepared checks by object slug, then attribute slug.
         self._checks: dict[str, dict[str, _Prepared | Problem | None]] = {}
         self._objects: dict[str, Problem | bool] = {}
-        # (object, matching attribute) pairs already found usable, or the problem they have.
-        self._matching: dict[tuple[str, str], Problem | None] = {}
+        # (object, matching attribute) → the slug its value is keyed by, and its problem if any.
+        self._matching: dict[tuple[str, str], tuple[str, Problem | None]] = {}
 
     def check(self, writes: list[RecordWrite]) -> CheckOutcome | None:
         """Check every value of ``writes``, replacing values by their normalised form in the public style.
@@ -109,26 +125,27 @@ class RecordChecker:
         """
         outcome: CheckOutcome | None = None
         for write in writes:
-            if write.values.get(write.matching_attribute) is None:
-                outcome = outcome or CheckOutcome()
-                outcome.problems.append(_missing_matching_value(write))
             known = self._objects.get(write.object)
             if known is None:
                 known = self._objects[write.object] = self._look_up_object(write.object)
-            if known is not True:
-                if known is not False:
-                    outcome = outcome or CheckOutcome()
-                    outcome.problems.append(known)
+            if known is not True and known is not False:
+                outcome = outcome or CheckOutcome()
+                outcome.problems.append(known)
                 continue
 
             key = (write.object, write.matching_attribute)
-            problem = self._matching.get(key, _NOT_PREPARED)
-            if problem is _NOT_PREPARED:
-                problem = self._matching[key] = self._check_matching(write.object, write.matching_attribute)
+            matching = self._matching.get(key)
+            if matching is None:
+                matching = self._matching[key] = self._check_matching(write.object, write.matching_attribute) if known else (write.matching_attribute, None)
+            slug, problem = matching
             if problem is not None:
                 outcome = outcome or CheckOutcome()
                 outcome.problems.append(problem)
-            outcome = self._check_values(write, outcome)
+            if (problem is None or problem.attribute == slug) and not _has_value(write, slug):
+                outcome = outcome or CheckOutcome()
+                outcome.problems.append(_missing_matching_value(write))
+            if known:
+                outcome = self._check_values(write, outcome)
         return outcome
 
     def _check_values(self, write: RecordWrite, outcome: CheckOutcome | None) -> CheckOutcome | None:
@@ -177,14 +194,24 @@ class RecordChecker:
                     outcome.normalised.append(name)
         return outcome
 
-    def _check_matching(self, object_slug: str, slug: str) -> Problem | None:
+    def _check_matching(self, object_slug: str, matching_attribute: str) -> tuple[str, Problem | None]:
+        """Return the slug that the matching attribute's value is keyed by, and its problem if any.
+
+        The problem's ``attribute`` is the slug when the attribute exists but is not unique, and
+        ``None`` when the attribute does not exist.
+        """
         checks = self._checks.setdefault(object_slug, {})
-        prepared = checks.get(slug, _NOT_PREPARED)
+        prepared = checks.get(matching_attribute, _NOT_PREPARED)
         if prepared is _NOT_PREPARED:
-            prepared = checks[slug] = self._prepare(object_slug, slug)
-        if type(prepared) is tuple and not prepared[0].is_unique:
-            return self._not_unique(object_slug, prepared[0])
-        return None
+            prepared = checks[matching_attribute] = self._prepare(object_slug, matching_attribute)
+        if type(prepared) is Problem:
+            return matching_attribute, Problem(object_slug, None, f"{object_slug}.{prepared.message}")
+        if prepared is None:
+            return matching_attribute, None
+        attribute = prepared[0]
+        if not attribute.is_unique:
+            return attribute.slug, self._not_unique(object_slug, attribute)
+        return attribute.slug, None
 
     def _look_up_object(self, object_slug: str) -> Problem | bool:
         if self.schema.object(object_slug) is not None:

@@ -43,16 +43,17 @@ class RunReport:
 
     def summary(self) -> str:
         text = (
-            f"{self.read} events read: {self.planned} planned, {self.unmatched} unmatched, "
-            f"{self.duplicate} duplicate, {self.invalid} invalid; {self.planned_requests} requests planned"
+            f"{count_of(self.read, 'event')} read: {self.planned} planned, {self.unmatched} unmatched, "
+            f"{self.duplicate} duplicate, {self.invalid} invalid; {count_of(self.planned_requests, 'request')} planned"
         )
         normalised = sum(self.normalised.values())
         if normalised or self.warnings:
-            text += f"; {_count(normalised, 'value')} normalised, {_count(self.warnings, 'value warning')}"
+            text += f"; {count_of(normalised, 'value')} normalised, {count_of(self.warnings, 'value warning')}"
         return text
 
 
-def _count(number: int, noun: str) -> str:
+def count_of(number: int, noun: str) -> str:
+    """Return e.g. "1 event" or "2 events"; ``noun`` is singular and takes a plain "s"."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 

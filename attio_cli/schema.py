@@ -56,7 +56,7 @@ class Attribute:
             folded[key] = None if key in folded and folded[key] != title else title
         object.__setattr__(self, "option_titles", frozenset(titles))
         object.__setattr__(self, "folded_options", folded)
-        object.__setattr__(self, "option_id_set", frozenset(option_id.lower() for option_id in self.option_ids))
+        object.__setattr__(self, "option_id_set", frozenset(option_id.lower() for option_id in self.option_ids if option_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +103,8 @@ class Schema:
         self.source = source
         self.complete = complete
         self.workspace = workspace
-        # A set lookup, because the planner asks once per value of every event.
-        self._multiselect = {
-            (object_slug, attribute.slug)
-            for object_slug, schema_object in objects.items()
-            for attribute in schema_object.attributes.values()
-            if attribute.is_multiselect
-        }
+        # Answers by (object, attribute) key, filled as the planner asks once per value of every event.
+        self._multiselect: dict[tuple[str, str], bool] = {}
         self._by_id = {schema_object.id: schema_object for schema_object in objects.values() if schema_object.id}
 
     @classmethod
@@ -128,13 +123,13 @@ class Schema:
         return schema_object.attribute(attribute_slug) if schema_object else None
 
     def is_multiselect(self, object_slug: str, attribute_slug: str) -> bool:
-        if (object_slug, attribute_slug) in self._multiselect:
-            return True
-        if object_slug in self.objects:
-            return False
-        # An object or attribute addressed by id.
-        attribute = self.attribute(object_slug, attribute_slug)
-        return attribute is not None and attribute.is_multiselect
+        key = (object_slug, attribute_slug)
+        known = self._multiselect.get(key)
+        if known is None:
+            # An object or attribute addressed by id, or not in the schema.
+            attribute = self.attribute(object_slug, attribute_slug)
+            known = self._multiselect[key] = attribute is not None and attribute.is_multiselect
+        return known
 
     def suggest_object(self, slug: str) -> str | None:
         """Return the object slug closest to ``slug``, comparing with slugs and with nouns.

@@ -8,7 +8,7 @@ The file is JSON, so that it can be read, diffed and kept in version control::
                                   "is_writable", "is_required", "allowed_objects"?,
                                   "default_currency_code"?, "options"?: [{"id", "title"}]}]}]}
 
-``allowed_objects`` holds object slugs (or object ids that no slug was found for), and
+``allowed_objects`` contains object slugs (or object ids that no slug was found for), and
 ``options`` the active options of a select attribute or the active statuses of a status attribute.
 """
 
@@ -55,7 +55,12 @@ def _attribute_from_file(item: Any, path: str, where: str) -> Attribute:
     slug = item.get("api_slug")
     _require(type(slug) is str and bool(slug), path, f"{where}.api_slug", "a non-empty string")
     attribute_type = item.get("type")
-    _require(attribute_type in ATTRIBUTE_TYPES, path, f"{where}.type", "one of Attio's attribute types")
+    _require(
+        type(attribute_type) is str and attribute_type in ATTRIBUTE_TYPES,
+        path,
+        f"{where}.type",
+        f"one of Attio's attribute types ({', '.join(sorted(ATTRIBUTE_TYPES))}), but got {attribute_type!r}",
+    )
 
     targets = item.get("allowed_objects")
     if targets is not None:
@@ -70,7 +75,10 @@ def _attribute_from_file(item: Any, path: str, where: str) -> Attribute:
         for index, option in enumerate(options):
             _require(type(option) is dict and type(option.get("title")) is str, path, f"{where}.options[{index}]", 'an object with a "title"')
         titles = tuple(option["title"] for option in options)
-        option_ids = tuple(option["id"] for option in options if type(option.get("id")) is str)
+        # Aligned with the titles; "" stands for an option without an id.
+        option_ids = tuple(option["id"] if type(option.get("id")) is str else "" for option in options)
+        if not any(option_ids):
+            option_ids = ()
 
     currency_code = item.get("default_currency_code")
     _require(currency_code is None or type(currency_code) is str, path, f"{where}.default_currency_code", "a currency code or null")
@@ -99,6 +107,7 @@ def _object_from_file(item: Any, path: str, where: str) -> ObjectSchema:
     parsed = {}
     for index, attribute_item in enumerate(attributes):
         attribute = _attribute_from_file(attribute_item, path, f"{where}.attributes[{index}]")
+        _require(attribute.slug not in parsed, path, f"{where}.attributes[{index}].api_slug", f"a slug not used before, but {attribute.slug!r} repeats")
         parsed[attribute.slug] = attribute
     return ObjectSchema(
         slug=slug,
@@ -114,7 +123,7 @@ def schema_from_document(document: Any, source: str) -> Schema:
     """Build a complete ``Schema`` from a parsed schema file; ``source`` names it in errors."""
     _require(type(document) is dict and document.get("format") == FORMAT, source, "the file", f'a JSON object with "format": "{FORMAT}"')
     version = document.get("version")
-    if version != VERSION:
+    if type(version) is not int or version != VERSION:
         raise SchemaFileError(
             f"{source}: schema file version {version!r} is not supported; this attio-cli reads version {VERSION}",
             hint=f"Write the file again with: attio-cli schema pull --out {source}",
@@ -124,6 +133,7 @@ def schema_from_document(document: Any, source: str) -> Schema:
     parsed: dict[str, ObjectSchema] = {}
     for index, item in enumerate(objects):
         schema_object = _object_from_file(item, source, f"objects[{index}]")
+        _require(schema_object.slug not in parsed, source, f"objects[{index}].api_slug", f"a slug not used before, but {schema_object.slug!r} repeats")
         parsed[schema_object.slug] = schema_object
     workspace = document.get("workspace")
     name = workspace.get("name") if type(workspace) is dict and type(workspace.get("name")) is str else None
@@ -165,8 +175,8 @@ def _attribute_document(attribute: Attribute) -> dict[str, Any]:
     if attribute.currency_code is not None:
         item["default_currency_code"] = attribute.currency_code
     if attribute.options is not None:
-        ids = attribute.option_ids if len(attribute.option_ids) == len(attribute.options) else (None,) * len(attribute.options)
-        item["options"] = [{"id": option_id, "title": title} for option_id, title in zip(ids, attribute.options)]
+        ids = attribute.option_ids if len(attribute.option_ids) == len(attribute.options) else ("",) * len(attribute.options)
+        item["options"] = [{"id": option_id or None, "title": title} for option_id, title in zip(ids, attribute.options)]
     return item
 
 
