@@ -51,7 +51,8 @@ def resolve_token(option_value: str | None) -> str:
     return token.strip()
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Tell whether a host name or address is this machine (localhost, 127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -73,7 +74,7 @@ def check_base_url(base_url: str, *, allow_insecure: bool = False) -> str:
         raise ConfigError(f"invalid --base-url {base_url!r}: it must not have a query or fragment")
     if parsed.path.rstrip("/").endswith("/v2"):
         raise ConfigError(f"invalid --base-url {base_url!r}: leave out /v2, attio-cli adds it", hint=f"For Attio use {DEFAULT_BASE_URL}.")
-    if parsed.scheme == "http" and not allow_insecure and not _is_loopback(parsed.hostname):
+    if parsed.scheme == "http" and not allow_insecure and not is_loopback(parsed.hostname):
         raise ConfigError(
             f"--base-url {base_url} is plain http, which would send the token unencrypted",
             hint="Use https, or pass --allow-insecure if the network is trusted.",
@@ -116,14 +117,24 @@ def _error_fields(response: httpx.Response) -> tuple[str | None, str]:
 class AttioClient:
     """Sends authenticated requests to one Attio base URL, reusing connections."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0, sleep=time.sleep):
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0, sleep=time.sleep, connections: int = 10):
         self.base_url = base_url.rstrip("/")
         self._sleep = sleep
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": f"attio-cli/{__version__}", "Accept": "application/json"},
             timeout=timeout,
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            # Redirects could carry the token to another host, and Attio's API does not redirect.
+            follow_redirects=False,
         )
+
+    def send(self, method: str, path: str, body: bytes) -> httpx.Response:
+        """Send one JSON request without retrying; httpx's transport errors propagate.
+
+        Safe to call from several threads, which share the client's connection pool.
+        """
+        return self._http.request(method, path, content=body, headers={"Content-Type": "application/json"})
 
     def __enter__(self) -> AttioClient:
         return self

@@ -244,3 +244,15 @@ def test_actor_unknown_shape():
 def test_actor_number_rejected():
     result = check_value(OWNER, 7, style="public")
     assert result.error == "owner: expected a workspace member's email address or an actor object but got the number 7"
+
+
+def test_bare_record_id_for_company_public():
+    result = check_value(COMPANY, RECORD_ID, style="public")
+    assert result.error is None
+    assert result.value == {"target_object": "companies", "target_record_id": RECORD_ID}
+
+
+def test_bare_record_id_for_company_segment():
+    result = check_value(COMPANY, RECORD_ID, style="segment")
+    assert result.error is None
+    assert result.value == RECORD_ID

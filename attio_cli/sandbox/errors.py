@@ -1,8 +1,8 @@
 """Attio's error body and the status, type and code the sandbox sends for each failure.
 
-Every error answer has the body ``{"status_code", "type", "code", "message"}``, and a body or
+Every error response has the body ``{"status_code", "type", "code", "message"}``, and a body or
 query-string error adds ``validation_errors`` as Attio does. The codes below are the ones Attio's
-OpenAPI spec lists, except where a comment says otherwise.
+OpenAPI spec lists, except where a NOTE names another source.
 """
 
 from __future__ import annotations
@@ -15,24 +15,24 @@ RATE_LIMIT_ERROR = "rate_limit_error"
 
 # NOTE: Attio documents no body for 401. The sandbox reuses the code of Attio's 403 auth errors.
 UNAUTHORIZED_CODE = "unauthorized"
-# NOTE: not in Attio's spec; Attio has been seen to send this code when the matching attribute
-# of an assert is not unique.
+# NOTE: this code is not in Attio's spec, but Attio has been seen to send it when the matching
+# attribute of an assert is not unique.
 MATCHING_NOT_UNIQUE_CODE = "matching_attribute_definition_not_unique"
 # NOTE: Attio's spec lists this code only for updates by record id. The sandbox also sends it
 # when an assert lacks the matching attribute or a new record lacks a required attribute.
 MISSING_VALUE_CODE = "missing_value"
-# NOTE: Attio documents no code for a record reference whose target record does not exist;
-# the sandbox sends the code Attio uses for other values that were not found.
+# NOTE: Attio documents no code for a record reference whose target record does not exist.
+# The sandbox sends the code that Attio uses for other values that were not found.
 REFERENCE_NOT_FOUND_CODE = "value_not_found"
-# NOTE: Attio's spec lists this code for list entries only; the sandbox also sends it when the
+# NOTE: Attio's spec lists this code for list entries only. The sandbox also sends it when the
 # matching values of an assert belong to more than one record.
 MULTIPLE_MATCHES_CODE = "multiple_match_results"
-# NOTE: Attio documents no body for 5xx answers; these keep the same four keys.
+# NOTE: Attio documents no body for 5xx responses, so these keep the same four keys.
 SERVER_ERROR_TYPE = "api_error"
 
 
 class ApiError(Exception):
-    """An error answer in Attio's shape; raising it anywhere in a handler sends it."""
+    """An error response in Attio's shape. Raising it anywhere in a handler sends it."""
 
     def __init__(
         self,

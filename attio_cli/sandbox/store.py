@@ -6,7 +6,7 @@ into the record, checks required and unique attributes, and only then changes an
 request that fails leaves the store as it was. Batch assertions are the exception: a nested
 assertion is applied before its parent is checked, so it stays even when the parent is dropped.
 
-Records stay in memory. The store marks changed records as dirty, and ``persistence`` writes
+Records stay in memory. The store marks changed records as dirty, and ``Sandbox.flush`` writes
 them to SQLite when a database file is in use.
 """
 
@@ -33,7 +33,7 @@ APPEND = "append"
 REPLACE = "replace"
 MULTISELECT_MODES = {"append": APPEND, "replace": REPLACE}
 ASSERTION_MODE = "create-or-update"
-# Nested assertions deeper than this are dropped; Segment's destination nests one level.
+# Assertions nested deeper than this are dropped. Segment's destination nests one level.
 MAX_ASSERTION_DEPTH = 8
 
 _RECEIVED_AT = Attribute("received_at", "timestamp")
@@ -46,7 +46,7 @@ _NON_UUID_TYPES = frozenset(("email-address", "domain"))
 class Record:
     """One record: its id, object, creation time and current values keyed by attribute slug.
 
-    ``values`` holds only attributes that have values; each list is in Attio's stored-value form.
+    ``values`` contains only attributes that have values, each a list in Attio's stored-value form.
     """
 
     id: str
@@ -67,7 +67,8 @@ class Store:
         self.lock = threading.RLock()
         self.records: dict[str, dict[str, Record]] = {slug: {} for slug in workspace.objects}
         self.records_by_id: dict[str, Record] = {}
-        self.dirty: set[str] = set()
+        # Ids of records changed since the last flush, in the order of their first change.
+        self.dirty: dict[str, None] = {}
         self.web_url_base = "http://127.0.0.1/v2/objects"
         self.actor_id = stable_id("api-token")
         self.actor = {"type": "api-token", "id": self.actor_id}
@@ -144,7 +145,7 @@ class Store:
         return self._apply(model, record, prepared, mode, attribute.slug, active_from)
 
     def create_record(self, model: ObjectModel, values: Any) -> Record:
-        """Create a record; a value that a unique attribute already has elsewhere is a conflict."""
+        """Create a record. A value that a unique attribute already has in another record is a conflict."""
         active_from = now_timestamp()
         prepared = self._prepare(model, values, active_from)
         return self._apply(model, None, prepared, REPLACE, None, active_from)
@@ -156,7 +157,7 @@ class Store:
         return self._apply(model, record, prepared, mode, None, active_from)
 
     def run_batch(self, assertions: list[Any]) -> list[tuple[int, ApiError]]:
-        """Apply batch assertions in order; return (index, error) for each one that was dropped."""
+        """Apply batch assertions in order, and return (index, error) for each one that was dropped."""
         dropped = []
         for index, assertion in enumerate(assertions):
             try:
@@ -180,12 +181,12 @@ class Store:
 
         mode = assertion.get("mode", ASSERTION_MODE)
         if mode != ASSERTION_MODE:
-            raise errors.invalid_value(f'The assertion mode {mode!r} is not supported; the only mode is "{ASSERTION_MODE}".')
+            raise errors.invalid_value(f'The assertion mode {mode!r} is not supported. The only mode is "{ASSERTION_MODE}".')
         # Segment's destination always sends "append"; an assertion without the key appends too.
         multiselect = MULTISELECT_MODES.get(assertion.get("multiselect_values", APPEND))
         if multiselect is None:
             raise errors.invalid_value(
-                f"multiselect_values {assertion.get('multiselect_values')!r} is not valid; use \"append\" or \"replace\"."
+                f"multiselect_values {assertion.get('multiselect_values')!r} is invalid. Use \"append\" or \"replace\"."
             )
 
         matching = assertion.get("matching_attribute")
@@ -220,7 +221,7 @@ class Store:
     # Preparing values --------------------------------------------------------------------------
 
     def _prepare(self, model: ObjectModel, values: Any, active_from: str) -> dict[str, list[dict[str, Any]] | None]:
-        """Check and convert request values; ``None`` in the result unsets the attribute."""
+        """Check and convert request values. ``None`` in the result unsets the attribute."""
         if type(values) is not dict:
             raise errors.invalid_shape(
                 f"values must be an object, not {errors.json_type_name(values)}.",
@@ -284,7 +285,7 @@ class Store:
         raw_list = [item for item in raw_list if item is not None]
         if len(raw_list) == len(items):
             return raw_list
-        # The check merged items that normalise alike; keep the first original of each.
+        # The check merged items that normalise alike, so keep the first original of each.
         checker = model.checkers[attribute.slug]
         first_original: dict[Any, Any] = {}
         for raw_item in raw_list:
@@ -297,6 +298,8 @@ class Store:
     def _type_fields(self, model: ObjectModel, attribute: Attribute, item: Any, raw: Any) -> dict[str, Any]:
         kind = attribute.type
         if kind == "record-reference":
+            # TODO: Attio mirrors a two-way relationship on the other record (people.company and
+            # companies.team, for example); the sandbox writes only the side named in the request.
             target = self._resolve_reference(attribute, item)
             return {"target_object": target.model.slug, "target_record_id": target.id}
         if kind in ("select", "status"):
@@ -354,8 +357,8 @@ class Store:
             targets = attribute.targets
             if not targets:
                 raise errors.invalid_value(
-                    f'"{item}" cannot name a record, because the objects that "{attribute.slug}" may point to are unknown; '
-                    'write {"target_object": ..., "target_record_id": ...}.'
+                    f'"{item}" cannot name a record, because the objects that "{attribute.slug}" may point to are unknown. '
+                    'Write {"target_object": ..., "target_record_id": ...}.'
                 )
             target_model = self._target_model(attribute, targets[0])
             return self._find_by_unique(target_model, BARE_STRING_ATTRIBUTES[target_model.slug], item)
@@ -407,7 +410,7 @@ class Store:
                 400,
                 errors.INVALID_REQUEST,
                 errors.REFERENCE_NOT_FOUND_CODE,
-                f'No {model.slug} record has {attribute.slug} "{items[0]}"; create it before referencing it.',
+                f'No {model.slug} record has {attribute.slug} "{items[0]}". Create it before referencing it.',
             )
         return self.records_by_id[record_id]
 
@@ -443,8 +446,9 @@ class Store:
         for slug in model.unique_slugs:
             if slug in prepared:
                 self._reindex(model, record.id, slug, current.get(slug, []), merged.get(slug, []))
+        self._add_options(model, prepared)
         record.values = merged
-        self.dirty.add(record.id)
+        self.dirty[record.id] = None
         return record
 
     @staticmethod
@@ -479,6 +483,17 @@ class Store:
         for value in new:
             index[identity(kind, value)] = record_id
 
+    @staticmethod
+    def _add_options(model: ObjectModel, values: dict[str, list[dict[str, Any]] | None]) -> None:
+        """Store the new titles of open option sets that ``values`` use."""
+        for slug, option_set in model.options.items():
+            if not option_set.is_open:
+                continue
+            for value in values.get(slug) or ():
+                option = value.get("option") or value.get("status")
+                id_key = "status_id" if "status" in value else "option_id"
+                option_set.add(option["id"][id_key], option["title"])
+
     def _add_system_values(self, model: ObjectModel, values: dict[str, list], active_from: str) -> None:
         """Fill the created_at and created_by attributes that Attio sets on every new record."""
         base = {"active_from": active_from, "active_until": None, "created_by_actor": self.actor}
@@ -508,17 +523,13 @@ class Store:
             model = self.workspace.object(object_key)
             if model is None:
                 raise KeyError(object_key)
-            kept = {slug: items for slug, items in values.items() if items}
-            record = Record(record_id, model, created_at, kept)
+            non_empty = {slug: items for slug, items in values.items() if items}
+            record = Record(record_id, model, created_at, non_empty)
             self.records[model.slug][record_id] = record
             self.records_by_id[record_id] = record
             for slug in model.unique_slugs:
-                self._reindex(model, record_id, slug, [], kept.get(slug, []))
-            for slug, option_set in model.options.items():
-                for value in kept.get(slug, []):
-                    option = value.get("option") or value.get("status")
-                    if type(option) is dict and option_set.is_open:
-                        option_set.find(option["title"], False)
+                self._reindex(model, record_id, slug, [], non_empty.get(slug, []))
+            self._add_options(model, non_empty)
         # Continue the id sequence past the loaded records, so that a seeded run stays reproducible.
         self._id_source = random.Random(f"{self._seed}:{len(self.records_by_id)}" if self._seed is not None else None)
 
@@ -528,13 +539,13 @@ def _is_assertion(value: Any) -> bool:
 
 
 def _merge(attribute: Attribute, old: list[dict], new: list[dict] | None, append: bool) -> list[dict]:
-    """Merge new stored values into old ones; an existing equal value keeps its active_from."""
+    """Merge new stored values into old ones. An existing equal value keeps its active_from."""
     if new is None:
         return []
     kind = attribute.type
     old_by_key = {identity(kind, value): value for value in old}
     if attribute.is_multiselect and append:
-        # Attio's spec for appending updates says new values are prepended to the existing ones.
+        # Attio's spec of the appending update puts new values in front of the existing ones.
         added = [value for value in new if identity(kind, value) not in old_by_key]
         return added + old
     return [old_by_key.get(identity(kind, value), value) for value in new]
@@ -544,16 +555,16 @@ def _actor_fields(item: Any) -> dict[str, Any]:
     if type(item) is dict and "referenced_actor_id" in item:
         return {"referenced_actor_type": "workspace-member", "referenced_actor_id": item["referenced_actor_id"].lower()}
     address = item["workspace_member_email_address"] if type(item) is dict else item
-    # NOTE: the sandbox has no workspace members, so every email address is accepted and gets
-    # an id derived from it; Attio rejects addresses of people who are not members.
+    # NOTE: the sandbox has no workspace members, so it accepts every email address and derives
+    # an id from it. Attio rejects addresses of people who are not members.
     return {"referenced_actor_type": "workspace-member", "referenced_actor_id": stable_id("workspace-member", address.lower())}
 
 
 def _value_error(model: ObjectModel, attribute: Attribute, value: Any, message: str) -> ApiError:
     """Return the error for a value that ``check_value`` rejected.
 
-    A well-formed title of a select or status attribute fails only because no option has it,
-    which Attio reports as ``value_not_found``; every other rejection is ``validation_type``.
+    A well-formed title of a select or status attribute fails only because no option has it.
+    Attio reports that as ``value_not_found``, and every other rejection as ``validation_type``.
     """
     text = f"Invalid value for {model.slug}.{message}"
     if attribute.type in ("select", "status"):

@@ -18,8 +18,8 @@ from attio_cli.schema import Attribute
 from attio_cli.values.locations import LOCATION_KEYS
 
 # Second-level labels under which registrations sit one level deeper, as in "example.co.uk".
-# NOTE: an approximation of the public suffix list, which the sandbox does not ship; a root
-# domain under a suffix missing here (e.g. "example.kawasaki.jp") comes out one label short.
+# NOTE: this approximates the public suffix list, which the sandbox does not ship. A root domain
+# under a suffix missing here (e.g. "example.kawasaki.jp") comes out one label short.
 _SECOND_LEVEL_LABELS = frozenset(("ac", "co", "com", "edu", "gob", "gov", "mil", "ne", "net", "or", "org"))
 _NAME_KEYS = ("first_name", "last_name", "full_name")
 
@@ -56,7 +56,7 @@ def phone_country(e164: str) -> str | None:
 
 
 def parse_personal_name(text: str) -> dict[str, str]:
-    """Split a "Last, First" string at its first comma; text without a comma is all first name."""
+    """Split a "Last, First" string at its first comma. Text without a comma is all first name."""
     last, comma, first = text.partition(",")
     if not comma:
         first, last = text, ""
@@ -109,8 +109,8 @@ def type_fields(attribute: Attribute, checked: Any, raw: Any) -> dict[str, Any]:
         }
     if kind == "location":
         if type(checked) is str:
-            # NOTE: Attio parses a free-text address into its parts; the sandbox keeps the whole
-            # text as line_1.
+            # NOTE: Attio parses a free-text address into its parts, but the sandbox keeps the
+            # whole text as line_1.
             return {**dict.fromkeys(LOCATION_KEYS), "line_1": checked}
         return dict(checked)
     if kind == "personal-name":
@@ -121,9 +121,11 @@ def type_fields(attribute: Attribute, checked: Any, raw: Any) -> dict[str, Any]:
 
 
 def identity(attribute_type: str, value: dict[str, Any]) -> Hashable:
-    """Return the key that tells two stored values apart, for multiselect merging and uniqueness."""
+    """Return the key that identifies a stored value, for multiselect merging and uniqueness."""
     if attribute_type == "email-address":
-        return value["email_address"]
+        # NOTE: Attio does not document whether it matches email addresses case-insensitively.
+        # The sandbox does, as mail servers treat nearly every address that way.
+        return value["email_address"].casefold()
     if attribute_type == "domain":
         return value["domain"]
     if attribute_type == "phone-number":

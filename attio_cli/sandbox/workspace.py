@@ -1,7 +1,7 @@
 """The sandbox's workspace: its objects and attributes, their stable ids and their API JSON.
 
-Without a schema file the workspace holds exactly Attio's standard objects from
-``attio_cli.standard_objects``; with one it holds the objects of that file. Either way the sandbox
+Without a schema file the workspace has exactly Attio's standard objects from
+``attio_cli.standard_objects``. With one, it has the objects of that file. Either way the sandbox
 treats the workspace as complete, so an object or attribute it does not list does not exist.
 Ids that the schema does not give are UUIDv5 values derived from the slugs, so two runs over the
 same schema produce the same ids.
@@ -43,7 +43,7 @@ class OptionSet:
 
     When the schema lists the options, the set is closed and a title outside it is an error. The
     built-in standard objects do not list them, because every workspace edits them. Then the set is
-    open, and the sandbox adds a title the first time a record uses it.
+    open, and the sandbox adds a title (with an id derived from it) when a write that uses it succeeds.
     """
 
     def __init__(self, attribute_id: str, titles: tuple[str, ...] | None, ids: tuple[str, ...]):
@@ -59,7 +59,10 @@ class OptionSet:
             self.id_by_title[title] = option_id
 
     def find(self, title_or_id: str, by_id: bool) -> tuple[str, str] | None:
-        """Return (option id, title) for a title, or for an option id when ``by_id``; add a new title to an open set."""
+        """Return (option id, title) for a title, or for an option id when ``by_id``.
+
+        An open set also returns a new title, with the id that ``add`` will store for it.
+        """
         if by_id:
             option_id = title_or_id.lower()
             title = self.title_by_id.get(option_id)
@@ -70,10 +73,13 @@ class OptionSet:
             return option_id, title_or_id
         if not self.is_open:
             return None
-        option_id = stable_id("option", self.attribute_id, title_or_id)
-        self.title_by_id[option_id] = title_or_id
-        self.id_by_title[title_or_id] = option_id
-        return option_id, title_or_id
+        return stable_id("option", self.attribute_id, title_or_id), title_or_id
+
+    def add(self, option_id: str, title: str) -> None:
+        """Store an option of an open set; a closed set lists only the schema's options."""
+        if self.is_open and title not in self.id_by_title:
+            self.title_by_id[option_id] = title
+            self.id_by_title[title] = option_id
 
 
 @dataclasses.dataclass(slots=True)
@@ -81,7 +87,7 @@ class ObjectModel:
     """One object of the workspace, with everything a write needs prepared once.
 
     ``attributes`` keeps the schema's order, which is also the order of values in a record.
-    ``checkers`` holds the prepared public-style value check of each writable attribute.
+    ``checkers`` maps each writable attribute to its prepared public-style value check.
     """
 
     slug: str
@@ -204,7 +210,7 @@ def _object_model(item: ObjectSchema, object_id: str, slug_by_object_id: dict[st
         attribute_id = (attribute.id or stable_id("attribute", object_id, slug)).lower()
         targets = attribute.targets
         if targets is not None:
-            # A pulled schema may name a target object by id; the values checks expect slugs.
+            # A pulled schema may name a target object by id, but the value checks expect slugs.
             targets = tuple(slug_by_object_id.get(target.lower(), target) for target in targets)
         attributes[slug] = dataclasses.replace(attribute, id=attribute_id, targets=targets)
 

@@ -19,6 +19,9 @@ from attio_cli.schema import Attribute
 
 _ITEM_CHECKERS = {"email-address": check_email, "domain": check_domain}
 
+# Matching attributes whose values can never have the shape of a UUID.
+_NEVER_UUIDS = frozenset(("email_addresses", "domains"))
+
 # The unique attribute that a bare string is matched on, per standard target object.
 BARE_STRING_ATTRIBUTES = {
     "people": "email_addresses",
@@ -83,6 +86,10 @@ def _check_bare_string(text: str, spec: Attribute, public: bool, region: str | N
     if len(targets) == 1:
         target = targets[0]
         key = BARE_STRING_ATTRIBUTES.get(target)
+        if key in _NEVER_UUIDS and UUID_PATTERN.fullmatch(text):
+            # No email address or domain looks like a UUID, so this is a record id, as Segment's
+            # destination sends for a workspace's company.
+            return {"target_object": target, "target_record_id": text} if public else text
         if key is not None:
             return _check_matching_value(target, key, text, public, region, warnings)
         if public and UUID_PATTERN.fullmatch(text):

@@ -1,0 +1,3 @@
+from attio_cli.sandbox.cli import main
+
+main()
