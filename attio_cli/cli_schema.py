@@ -1,4 +1,4 @@
-"""The schema commands: ``schema pull`` saves a workspace's schema, ``objects`` lists its objects."""
+"""Commands that read the workspace: ``whoami``, ``schema pull`` and ``objects``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import typer
 
 from attio_cli.api_client import DEFAULT_BASE_URL, AttioClient, check_base_url, resolve_token
 from attio_cli.cli_options import AllowInsecureOption, BaseUrlOption, SchemaOption, TokenOption, notice, resolve_schema
+from attio_cli.identity import REQUIRED_SCOPES, check_identity, read_identity
 from attio_cli.schema import Schema
 from attio_cli.schema_file import DEFAULT_SCHEMA_PATH, write_schema_file
 from attio_cli.schema_pull import pull_schema
@@ -80,3 +81,22 @@ def objects(
 
     for slug, name in rows:
         typer.echo(f"{slug}\t{name}")
+
+
+def whoami(
+    token: TokenOption = None,
+    base_url: BaseUrlOption = DEFAULT_BASE_URL,
+    allow_insecure: AllowInsecureOption = False,
+) -> None:
+    """Print the token's workspace and scopes, and check that it can push records.
+
+    Exits with 3 when the token is refused, inactive, or lacks a scope that push needs.
+    """
+    base_url = check_base_url(base_url, allow_insecure=allow_insecure)
+    with AttioClient(base_url, resolve_token(token)) as client:
+        identity = read_identity(client)
+    typer.echo(f"workspace: {identity.workspace_name or '-'} (slug {identity.workspace_slug or '-'}, id {identity.workspace_id or '-'})")
+    typer.echo(f"active: {'yes' if identity.active else 'no'}")
+    typer.echo(f"scopes: {' '.join(identity.scopes) or '-'}")
+    check_identity(identity)
+    typer.echo(f"ok: the token can push records ({', '.join(REQUIRED_SCOPES)})", err=True)

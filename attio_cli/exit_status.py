@@ -14,5 +14,7 @@ class ExitStatus(IntEnum):
     USAGE_ERROR = 2
     # A fatal API error: authentication failed or the API stayed unreachable.
     FATAL_API_ERROR = 3
+    # Interrupted with Ctrl-C; 128 + SIGINT, as shell tools report it.
+    INTERRUPTED = 130
     # Standard output was closed early (e.g. by `| head`); 128 + SIGPIPE, as shell tools report it.
     BROKEN_PIPE = 141

@@ -47,16 +47,30 @@ class Pipeline:
     # Called with the event's source, "object.attribute" and the message of each value warning.
     on_warning: Callable[[EventSource, str, str], None] = lambda source, name, message: None
 
+    # Returns whether an event was delivered by an earlier run that this one resumes.
+    already_delivered: Callable[[EventSource], bool] | None = None
+    # Checked after each line; a true answer stops reading, e.g. after a fatal delivery error.
+    should_stop: Callable[[], bool] | None = None
+
     def __post_init__(self) -> None:
+        self._end_event = None
         self._seen_message_ids: set[str] = set()
         self._batches = BatchCollector()
         self._batch_notice_given = False
 
     def run(self, lines: Iterable[SourceLine]) -> RunReport:
-        """Process every line. If reading fails part-way, the open batches are still emitted."""
+        """Process every line until ``should_stop`` says so.
+
+        If reading fails part-way, the open batches are still emitted.
+        """
+        should_stop = self.should_stop
+        # Live delivery needs to know how many jobs each event has; dry-run writers do not.
+        self._end_event = getattr(self.writer, "end_event", None)
         try:
             for source_line in lines:
                 self.process(source_line)
+                if should_stop is not None and should_stop():
+                    break
         finally:
             self.finish()
         return self.report
@@ -93,10 +107,17 @@ class Pipeline:
         report.matched += 1
 
         source = EventSource(source_line.input, source_line.line, message_id if isinstance(message_id, str) else None)
+        if self.already_delivered is not None and self.already_delivered(source):
+            report.already_delivered += 1
+            return
+
         all_valid = True
+        planned_jobs = 0
         for subscription in matched:
             reason = self._plan_for(subscription, event, source)
-            if reason is not None:
+            if reason is None:
+                planned_jobs += 1
+            else:
                 all_valid = False
                 self.rejects.write(
                     input=source.input,
@@ -111,6 +132,8 @@ class Pipeline:
             report.planned += 1
         else:
             report.invalid += 1
+        if self._end_event is not None and planned_jobs:
+            self._end_event(source, planned_jobs, counted=all_valid, event_json=source_line.text)
 
     def _plan_for(self, subscription: Subscription, event: dict, source: EventSource) -> str | None:
         """Plan one subscription's requests for an event; return the reason if the event is invalid."""

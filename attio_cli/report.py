@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
@@ -13,9 +14,12 @@ class RunReport:
     """Counts of one run.
 
     Every non-blank input line is counted exactly once in ``planned + unmatched + duplicate +
-    invalid``. ``matched`` counts the events that matched a subscription, whether they were then
-    planned or found invalid. ``invalid`` events were held back by attio-cli and never sent;
-    ``rejected`` counts events that Attio refused, which only a live run can have.
+    invalid + already_delivered``. ``matched`` counts the events that matched a subscription,
+    whether they were then planned or found invalid. ``invalid`` events were held back by
+    attio-cli and never sent. In a live run every planned event ends as ``delivered``,
+    ``rejected`` (Attio refused it) or ``failed`` (no answer after the retries), and
+    ``already_delivered`` counts the events that a resumed run skipped. ``requests`` counts HTTP
+    requests sent, ``retries`` the repeated ones and ``rate_limited`` the 429 answers.
 
     ``warnings`` counts value warnings, ``normalised`` the values that the public style changed
     per object.attribute, and ``invalid_values`` the invalid values per object.attribute (an
@@ -28,8 +32,15 @@ class RunReport:
     invalid: int = 0
     duplicate: int = 0
     planned: int = 0
+    delivered: int = 0
     rejected: int = 0
+    failed: int = 0
+    already_delivered: int = 0
     planned_requests: int = 0
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    elapsed_s: float = 0.0
     warnings: int = 0
     normalised: dict[str, int] = field(default_factory=dict)
     invalid_values: dict[str, int] = field(default_factory=dict)
@@ -40,6 +51,20 @@ class RunReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def delivery_summary(self) -> str:
+        """Return the summary of a live run."""
+        text = (
+            f"{count_of(self.read, 'event')} read: {self.delivered} delivered, {self.rejected} rejected, "
+            f"{self.failed} failed, {self.invalid} invalid, {self.unmatched} unmatched, {self.duplicate} duplicate"
+        )
+        if self.already_delivered:
+            text += f", {self.already_delivered} already delivered"
+        text += (
+            f"; {count_of(self.requests, 'request')} in {self.elapsed_s:.1f} s"
+            f" ({self.retries} retried, {self.rate_limited} rate-limited)"
+        )
+        return text
 
     def summary(self) -> str:
         text = (
@@ -63,6 +88,8 @@ class RejectsWriter:
     def __init__(self, stream: IO[bytes] | None):
         self.stream = stream
         self.count = 0
+        # Delivery workers write rejects from their own threads.
+        self._lock = threading.Lock()
 
     def write(
         self,
@@ -74,16 +101,23 @@ class RejectsWriter:
         reason: str,
         event_json: bytes,
         subscription: str | None = None,
+        answer: dict[str, Any] | None = None,
     ) -> None:
-        """Write one reject. ``event_json`` is the event exactly as the input had it (JSON text)."""
-        self.count += 1
-        if self.stream is None:
-            return
+        """Write one reject. ``event_json`` is the event exactly as the input had it (JSON text).
+
+        ``answer`` is Attio's answer to a rejected or failed request: status, code and message.
+        """
         record = {"input": input, "line": line, "message_id": message_id, "stage": stage, "reason": reason}
         if subscription is not None:
             record["subscription"] = subscription
+        if answer is not None:
+            record["answer"] = answer
         # The original bytes are spliced in, not re-serialised, so the event comes back unchanged.
-        self.stream.write(orjson.dumps(record)[:-1] + b',"event":' + event_json.strip() + b"}\n")
+        data = orjson.dumps(record)[:-1] + b',"event":' + event_json.strip() + b"}\n"
+        with self._lock:
+            self.count += 1
+            if self.stream is not None:
+                self.stream.write(data)
 
     def close(self) -> None:
         if self.stream is not None:

@@ -166,10 +166,11 @@ def test_exit_2_without_mapping():
     assert b"no mapping file given" in result.stderr
 
 
-def test_live_push_not_available_yet():
+def test_live_push_needs_token(monkeypatch):
+    monkeypatch.delenv("ATTIO_API_TOKEN", raising=False)
     result = run_cli("push", "-m", IDENTIFY, stdin=b"{}\n")
     assert result.returncode == 2
-    assert b"--dry-run" in result.stderr
+    assert b"error: no Attio API token given" in result.stderr
 
 
 def test_pretty_output():
