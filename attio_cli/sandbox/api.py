@@ -331,6 +331,7 @@ class SandboxApi:
 
         # The sandbox applies the assertions before it responds, so a read right after the 202
         # already returns their records. Like Attio, it drops an invalid assertion without telling the client.
+        self.store.check_batch_slugs(assertions)
         sandbox = self.sandbox
         sandbox.count(BATCH_REQUESTS)
         sandbox.count(BATCH_ASSERTIONS, len(assertions))

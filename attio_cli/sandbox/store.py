@@ -156,6 +156,31 @@ class Store:
         prepared = self._prepare(model, values, active_from)
         return self._apply(model, record, prepared, mode, None, active_from)
 
+    def check_batch_slugs(self, assertions: list[Any]) -> None:
+        """Raise the first unknown object or attribute slug in a batch, nested assertions included.
+
+        NOTE: Attio does not document its batch endpoint. The sandbox assumes that Attio checks
+        the slugs of a request before it accepts the batch (so one unknown slug fails the whole
+        request with a 400) and checks values later, dropping an invalid assertion without a word.
+        """
+        pending = [(index, assertion) for index, assertion in enumerate(assertions)]
+        while pending:
+            index, assertion = pending.pop()
+            if type(assertion) is not dict:
+                continue
+            object_key = assertion.get("object")
+            model = self.workspace.object(object_key) if type(object_key) is str else None
+            if model is None:
+                raise errors.value_not_found(f"assertions[{index}]: the object {object_key!r} is not an object of this workspace.")
+            values = assertion.get("values")
+            if type(values) is not dict:
+                continue
+            for key, value in values.items():
+                if model.attribute(key) is None:
+                    raise errors.value_not_found(f'assertions[{index}]: Attribute with slug/ID "{key}" not found on object "{model.slug}".')
+                if _is_assertion(value):
+                    pending.append((index, value))
+
     def run_batch(self, assertions: list[Any]) -> list[tuple[int, ApiError]]:
         """Apply batch assertions in order, and return (index, error) for each one that was dropped."""
         dropped = []
