@@ -74,7 +74,7 @@ def push(
     rate: Annotated[float, typer.Option("--rate", min=0, help="Writes per second at most; 0 means no limit. Attio allows 25.")] = 25.0,
     max_retries: Annotated[int, typer.Option("--max-retries", min=0, help="Retries of one request after a server error, timeout or lost connection.")] = 8,
     max_retry_time: Annotated[float, typer.Option("--max-retry-time", min=0, help="Seconds one request may keep being retried, 429 waits included.")] = 600.0,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for one answer.")] = 30.0,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for one response.")] = 30.0,
     state_file: Annotated[
         Optional[Path], typer.Option("--state", help="Record delivered events in this file as the run goes, for --resume.", dir_okay=False)
     ] = None,

@@ -15,7 +15,7 @@ _IMPLIED = {"object_configuration:read": "object_configuration:read-write", "rec
 
 @dataclass(frozen=True, slots=True)
 class Identity:
-    """What Attio reports about a token: whether it is active, its workspace and its scopes."""
+    """A token's metadata from Attio: whether it is active, its workspace and its scopes."""
 
     active: bool
     workspace_id: str | None
@@ -34,7 +34,7 @@ def _text(body: dict, key: str) -> str | None:
 
 
 def read_identity(client: AttioClient) -> Identity:
-    """Return the token's identity; raises ApiError when Attio answers with an error."""
+    """Return the token's identity; raises ApiError when Attio responds with an error."""
     body = client.get_json("/v2/self")
     if not isinstance(body, dict):
         raise ApiError("GET /v2/self returned an unexpected body")
@@ -52,7 +52,7 @@ def check_identity(identity: Identity) -> None:
     """Raise ApiError when the token cannot push records: inactive, or missing a scope."""
     if not identity.active:
         raise ApiError(
-            "the token is not active: Attio answered GET /v2/self with active: false",
+            "the token is not active: GET /v2/self returned active: false",
             hint="Create a new token under Workspace settings > Developers, or check that this one was not revoked.",
         )
     missing = identity.missing_scopes()

@@ -2,7 +2,7 @@
 
 An event can need several jobs (one per subscription that planned it), and a batch job covers
 many events. The ledger collects the job results per event and settles the event once the
-pipeline has said how many jobs it has and all of them have reported: delivered, rejected by
+pipeline has given its number of jobs and all of them have reported: delivered, rejected by
 Attio, or failed after retries. Settled events are counted, written to the state file and, when
 they were not delivered, to the rejects file.
 """
@@ -26,7 +26,7 @@ _RANK = {DELIVERED: 0, REJECTED: 1, FAILED: 2}
 
 @dataclass(slots=True)
 class JobOutcome:
-    """How one job ended for one of its events; ``reason`` is set unless it was delivered."""
+    """The end of one job for one of its events; ``reason`` is set unless it was delivered."""
 
     outcome: str
     reason: str | None = None

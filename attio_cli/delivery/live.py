@@ -43,7 +43,7 @@ class LiveSettings:
 
 @dataclass(slots=True)
 class LiveResult:
-    """How a live run ended: the exit status, and the error to print after the summary, if any."""
+    """The end of a live run: its exit status, and the error to print after the summary, if any."""
 
     exit_status: int
     read_error: InputError | None = None

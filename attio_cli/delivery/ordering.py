@@ -1,8 +1,8 @@
 """Ordering of delivery jobs: jobs that write the same record run one at a time, in input order.
 
 Each job names the records it writes by key (object, matching attribute, value). A job becomes
-ready when it is first in line for every one of its keys, so two events for the same person never
-overlap and arrive in the order of the input, while jobs for other records run in parallel.
+ready when it is first in line for every one of its keys. So two events for the same person never
+overlap and arrive in input order, while jobs for other records run in parallel.
 """
 
 from __future__ import annotations

@@ -277,7 +277,7 @@ class LiveSender:
             if decision is Decision.FATAL:
                 problem = parse_error(response.content, status)
                 fatal = FatalDeliveryError(
-                    f"Attio refused the token: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " "),
+                    f"Attio rejected the token: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " "),
                     hint="Check ATTIO_API_TOKEN or --token, and that the token has record_permission:read-write and object_configuration:read.",
                 )
                 self.stop(fatal)
@@ -294,7 +294,7 @@ class LiveSender:
                 pause = rate_limited_pause(response.headers.get("Retry-After"))
                 if self.policy.rate_limited_delay(pause, started, self.clock()) is None:
                     return _Sent(FAILED, reason=f"still rate-limited after {self.policy.max_elapsed_s:.0f} s", answer=_answer(status, None))
-                # The limiter holds every worker until the pause ends, this one included.
+                # The limiter keeps every worker waiting until the pause ends, this one included.
                 self.limiter.on_rate_limited(pause)
                 continue
 
@@ -303,9 +303,9 @@ class LiveSender:
             what = f"HTTP {status}" if status is not None else f"{type(error).__name__}: {error}"
             if delay is None:
                 if status is None:
-                    # No answer at all for the whole retry budget: Attio is unreachable.
+                    # No response at all for the whole retry budget: Attio is unreachable.
                     fatal = FatalDeliveryError(
-                        f"{self.client.base_url} did not answer after {attempt} attempts: {what}",
+                        f"{self.client.base_url} did not respond after {attempt} attempts: {what}",
                         hint="Check the network and --base-url, then run the same command with --resume.",
                     )
                     self.stop(fatal)
