@@ -163,7 +163,9 @@ def push(
     if report_file:
         _write_report(report_file, report.as_dict())
     if fatal is not None:
-        raise ApiError(fatal.message, hint=fatal.hint)
+        error = ApiError(fatal.message, hint=fatal.hint)
+        error.exit_status = fatal.exit_status
+        raise error
     if read_error is not None:
         raise read_error
     raise typer.Exit(exit_status)

@@ -173,8 +173,13 @@ def _use_checked_values(assertion: dict[str, Any], checked: dict[str, dict[str, 
 
 
 def _record_key(write: RecordWrite) -> tuple:
+    # Case-folded, because Attio may match emails and domains without regard to case, and two
+    # keys for one record would let its requests overlap. A key shared by two records only costs
+    # some parallelism.
     value = write.values.get(write.matching_attribute)
-    return (write.object, write.matching_attribute, value if isinstance(value, str) else repr(value))
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return (write.object, write.matching_attribute, value.casefold() if isinstance(value, str) else repr(value))
 
 
 class BatchCollector:

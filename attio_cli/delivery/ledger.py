@@ -63,7 +63,9 @@ class EventLedger:
         self.rejects = rejects
         self.record_state = record_state
         self.on_settled = on_settled
-        self._lock = threading.Lock()
+        # Re-entrant: settling an event can stop the run, which fails the queued jobs through
+        # job_done on the same thread.
+        self._lock = threading.RLock()
         self._events: dict[tuple[str, int], _Event] = {}
 
     def open_job(self, sources: list[EventSource]) -> None:

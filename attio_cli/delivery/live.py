@@ -16,7 +16,7 @@ from attio_cli.delivery.ledger import EventLedger
 from attio_cli.delivery.pacing import RateLimiter, RetryPolicy
 from attio_cli.delivery.progress import DeliveryProgress
 from attio_cli.delivery.sender import FatalDeliveryError, LiveSender
-from attio_cli.delivery.state import RunFingerprint, StateFile
+from attio_cli.delivery.state import RunFingerprint, StateFile, StateFileError
 from attio_cli.errors import InputError
 from attio_cli.exit_status import ExitStatus
 from attio_cli.pipeline import Pipeline
@@ -93,7 +93,16 @@ def deliver(pipeline: Pipeline, client: AttioClient, files: list[str], settings:
     """
     report = pipeline.report
     state = _open_state(settings, files, client.base_url)
-    ledger = EventLedger(report, rejects, record_state=state.record if state is not None else None)
+    sender: LiveSender | None = None
+
+    def record_state(input_name: str, line: int, outcome: str) -> None:
+        try:
+            state.record(input_name, line, outcome)
+        except StateFileError as error:
+            # Delivery without a working state file could not be resumed, so it stops here.
+            sender.stop(FatalDeliveryError(f"the state file cannot be written: {error.message}", exit_status=ExitStatus.USAGE_ERROR))
+
+    ledger = EventLedger(report, rejects, record_state=record_state if state is not None else None)
     sender = LiveSender(
         client,
         style=settings.style,
@@ -145,7 +154,7 @@ def deliver(pipeline: Pipeline, client: AttioClient, files: list[str], settings:
 
     result.fatal = sender.fatal
     if sender.fatal is not None:
-        result.exit_status = ExitStatus.FATAL_API_ERROR
+        result.exit_status = sender.fatal.exit_status
     elif interrupted:
         result.exit_status = ExitStatus.INTERRUPTED
     elif report.invalid or report.rejected or report.failed:

@@ -22,6 +22,7 @@ from attio_cli.delivery.ledger import DELIVERED, FAILED, REJECTED, EventLedger, 
 from attio_cli.delivery.ordering import OrderedJobQueue, Stopped
 from attio_cli.delivery.pacing import Decision, RateLimiter, RetryPolicy, classify, parse_error, rate_limited_pause
 from attio_cli.delivery.pacing import Stopped as LimiterStopped
+from attio_cli.exit_status import ExitStatus
 from attio_cli.report import RunReport
 from attio_cli.requests import EventSource, PlannedRequest, RecordId
 
@@ -30,12 +31,14 @@ _WINDOW_PER_WORKER = 16
 
 
 class FatalDeliveryError(Exception):
-    """Delivery cannot go on: the token was refused, or Attio stayed unreachable past the retries."""
+    """Delivery cannot go on: the token was rejected, Attio stayed unreachable past the retries,
+    or the state file cannot be written."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, exit_status: int = ExitStatus.FATAL_API_ERROR):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.exit_status = exit_status
 
 
 @dataclass(slots=True)
