@@ -27,6 +27,8 @@ DEFAULT_BASE_URL = "https://api.attio.com"
 
 # Reads are retried on 429, 5xx and connection errors; after this many attempts the command stops.
 MAX_READ_ATTEMPTS = 5
+# The longest wait before retrying a read after a 429.
+MAX_READ_WAIT_S = 30.0
 
 
 class ApiError(CliError):
@@ -43,12 +45,20 @@ class ApiError(CliError):
 def resolve_token(option_value: str | None) -> str:
     """Return the token from ``--token`` or the environment; raise ConfigError when there is none."""
     token = option_value or os.environ.get(TOKEN_ENV)
-    if not token:
+    if not token or not token.strip():
         raise ConfigError(
             "no Attio API token given",
             hint=f"Set {TOKEN_ENV}, or pass --token. Create a token under Workspace settings > Developers.",
         )
-    return token.strip()
+    token = token.strip()
+    # The token goes into an HTTP header, and an HTTP library's error about a bad header value
+    # could quote it, so the characters are checked here, without printing the token.
+    if not all(33 <= ord(character) <= 126 for character in token):
+        raise ConfigError(
+            "the Attio API token contains spaces, line breaks or characters outside printable ASCII",
+            hint=f"Copy the token again into {TOKEN_ENV} or --token; Attio tokens are printable ASCII.",
+        )
+    return token
 
 
 def is_loopback(host: str) -> bool:
@@ -70,8 +80,15 @@ def check_base_url(base_url: str, *, allow_insecure: bool = False) -> str:
     parsed = urlsplit(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise ConfigError(f"invalid --base-url {base_url!r}: expected http:// or https:// and a host", hint=f"For Attio use {DEFAULT_BASE_URL}.")
+    if parsed.username is not None or parsed.password is not None:
+        # Printing the URL would print the credentials, and the token is the only credential.
+        raise ConfigError("invalid --base-url: it must not contain a user name or password", hint="Pass the token with --token or ATTIO_API_TOKEN.")
     if parsed.query or parsed.fragment:
         raise ConfigError(f"invalid --base-url {base_url!r}: it must not have a query or fragment")
+    try:
+        parsed.port
+    except ValueError:
+        raise ConfigError(f"invalid --base-url {base_url!r}: the port is not a number from 0 to 65535") from None
     if parsed.path.rstrip("/").endswith("/v2"):
         raise ConfigError(f"invalid --base-url {base_url!r}: leave out /v2, attio-cli adds it", hint=f"For Attio use {DEFAULT_BASE_URL}.")
     if parsed.scheme == "http" and not allow_insecure and not is_loopback(parsed.hostname):
@@ -117,9 +134,24 @@ def _error_fields(response: httpx.Response) -> tuple[str | None, str]:
 class AttioClient:
     """Sends authenticated requests to one Attio base URL, reusing connections."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0, sleep=time.sleep, connections: int = 10):
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        sleep=time.sleep,
+        connections: int = 10,
+        on_wait=None,
+        retry_time: float = 600.0,
+    ):
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        # Seconds that one read may spend waiting between its attempts.
+        self.retry_time = retry_time
         self._sleep = sleep
+        # Called with a message before each wait between attempts of a read.
+        self._on_wait = on_wait
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": f"attio-cli/{__version__}", "Accept": "application/json"},
@@ -132,9 +164,18 @@ class AttioClient:
     def send(self, method: str, path: str, body: bytes) -> httpx.Response:
         """Send one JSON request without retrying; httpx's transport errors propagate.
 
+        httpx's timeout bounds each read, so a server that sends a byte now and then could hold a
+        request forever; the body is read here against a deadline of twice the timeout instead.
         Safe to call from several threads, which share the client's connection pool.
         """
-        return self._http.request(method, path, content=body, headers={"Content-Type": "application/json"})
+        deadline = time.monotonic() + 2 * self.timeout
+        with self._http.stream(method, path, content=body, headers={"Content-Type": "application/json"}) as response:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"the response took longer than {2 * self.timeout:.0f} s", request=response.request)
+        return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks), request=response.request)
 
     def __enter__(self) -> AttioClient:
         return self
@@ -150,6 +191,7 @@ class AttioClient:
 
         Raises ApiError for an error answer, an unreachable server or a body that is not JSON.
         """
+        started = time.monotonic()
         for attempt in range(1, MAX_READ_ATTEMPTS + 1):
             try:
                 response = self._http.get(path, params=params)
@@ -166,8 +208,17 @@ class AttioClient:
                 if attempt == MAX_READ_ATTEMPTS:
                     break
                 wait = retry_after_seconds(response.headers.get("Retry-After"))
-                # At least a second on 429, because the date has one-second precision and clocks differ.
-                self._sleep(max(1.0, wait) if response.status_code == 429 and wait is not None else self._backoff(attempt))
+                if response.status_code == 429:
+                    # At least a second, because the date has one-second precision and clocks
+                    # differ; at most MAX_READ_WAIT_S, so a far-off date cannot stall the command.
+                    wait = min(max(1.0, wait if wait is not None else 1.0), MAX_READ_WAIT_S)
+                else:
+                    wait = self._backoff(attempt)
+                if time.monotonic() - started + wait > self.retry_time:
+                    break
+                if self._on_wait is not None:
+                    self._on_wait(f"GET {path} returned HTTP {response.status_code}; trying again in {wait:.0f} s")
+                self._sleep(wait)
                 continue
             if response.is_success:
                 try:

@@ -26,7 +26,7 @@ from attio_cli.cli_options import (
     resolve_schema,
     warn,
 )
-from attio_cli.delivery.live import LiveSettings, deliver
+from attio_cli.delivery.live import LiveSettings, deliver, open_state
 from attio_cli.errors import ConfigError, InputError
 from attio_cli.exit_status import ExitStatus
 from attio_cli.identity import check_identity, read_identity
@@ -73,7 +73,7 @@ def push(
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Requests in flight at once.")] = 4,
     rate: Annotated[float, typer.Option("--rate", min=0, help="Writes per second at most; 0 means no limit. Attio allows 25.")] = 25.0,
     max_retries: Annotated[int, typer.Option("--max-retries", min=0, help="Retries of one request after a server error, timeout or lost connection.")] = 8,
-    max_retry_time: Annotated[float, typer.Option("--max-retry-time", min=0, help="Seconds one request may keep being retried, 429 waits included.")] = 600.0,
+    max_retry_time: Annotated[float, typer.Option("--max-retry-time", min=1, help="Seconds one request may keep being retried, 429 waits included.")] = 600.0,
     timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds to wait for one response.")] = 30.0,
     state_file: Annotated[
         Optional[Path], typer.Option("--state", help="Record delivered events in this file as the run goes, for --resume.", dir_okay=False)
@@ -94,6 +94,9 @@ def push(
         for warning in subscription.warnings:
             warn(warning)
     files = expand_inputs(inputs or [STDIN])
+    if state_file is not None and STDIN in files:
+        # Lines are recorded by number, and nothing can tell whether a second pipe carries the same events.
+        raise ConfigError("--state cannot track standard input", hint="Write the events to a file and push that file.")
     claimed = files + list(mapping) + ([str(state_file)] if state_file else [])
     _check_output_paths(claimed, report_file, rejects_file)
     if report_file:
@@ -109,16 +112,35 @@ def push(
         schema = resolve_schema(schema_file)
     else:
         base_url = check_base_url(base_url, allow_insecure=allow_insecure)
-        client = AttioClient(base_url, resolve_token(token), timeout=timeout, connections=concurrency)
+        client = AttioClient(
+            base_url, resolve_token(token), timeout=timeout, connections=concurrency, on_wait=notice, retry_time=max_retry_time
+        )
         schema = _connect(client, schema_file)
 
+    state = None
     try:
         checked = check_subscriptions(subscriptions, schema)
         checked.raise_errors()
         for warning in checked.warnings:
             warn(warning)
         checker = record_checker(schema, api.value, default_country)
-        rejects = RejectsWriter(_open_for_writing(rejects_file, "rejects") if rejects_file else None)
+        settings = LiveSettings(
+            style=api.value,
+            concurrency=concurrency,
+            rate=rate,
+            max_retries=max_retries,
+            max_retry_time=max_retry_time,
+            state_path=state_file,
+            resume=resume,
+            mapping_paths=list(mapping),
+            verbose=verbose,
+            fingerprint_settings={"dedupe": dedupe, "default_country": default_country, "schema": str(schema_file) if schema_file else None},
+        )
+        # The state file is checked before the rejects file is opened, so a refused resume
+        # leaves the earlier run's rejects alone; a resumed run appends to them.
+        if not dry_run:
+            state = open_state(settings, files, base_url)
+        rejects = RejectsWriter(_open_for_writing(rejects_file, "rejects", append=resume) if rejects_file else None)
         warnings = WarningPrinter()
         pipeline = Pipeline(
             subscriptions=subscriptions,
@@ -136,25 +158,15 @@ def push(
             exit_status = ExitStatus.EVENTS_NOT_DELIVERED if report.invalid else ExitStatus.OK
             summary = report.summary()
         else:
-            settings = LiveSettings(
-                style=api.value,
-                concurrency=concurrency,
-                rate=rate,
-                max_retries=max_retries,
-                max_retry_time=max_retry_time,
-                state_path=state_file,
-                resume=resume,
-                mapping_paths=list(mapping),
-                verbose=verbose,
-                fingerprint_settings={"dedupe": dedupe, "default_country": default_country, "schema": str(schema_file) if schema_file else None},
-            )
-            live = deliver(pipeline, client, files, settings, rejects)
+            live = deliver(pipeline, client, files, settings, rejects, state)
             read_error, exit_status, fatal = live.read_error, live.exit_status, live.fatal
             report = pipeline.report
             summary = report.delivery_summary()
     finally:
         if client is not None:
             client.close()
+        if state is not None:
+            state.close()
 
     warnings.print_hidden()
     typer.echo(summary, err=True)
@@ -227,9 +239,9 @@ def _check_output_paths(inputs: list[str], report_file: Path | None, rejects_fil
         claimed_paths[resolved] = option
 
 
-def _open_for_writing(path: Path, what: str):
+def _open_for_writing(path: Path, what: str, *, append: bool = False):
     try:
-        return open(path, "wb")  # noqa: SIM115 - closed by RejectsWriter
+        return open(path, "ab" if append else "wb")  # noqa: SIM115 - closed by RejectsWriter
     except OSError as error:
         raise ConfigError(f"cannot write the {what} file {path}: {error.strerror}") from None
 

@@ -33,7 +33,7 @@ def pull(
     push and validate read the file from its default location without a token.
     """
     base_url = check_base_url(base_url, allow_insecure=allow_insecure)
-    with AttioClient(base_url, resolve_token(token)) as client:
+    with AttioClient(base_url, resolve_token(token), on_wait=notice) as client:
         schema, document = pull_schema(client, on_object=lambda slug: notice(f"reading the attributes of {slug}"))
 
     attributes = sum(len(schema_object.attributes) for schema_object in schema.objects.values())
@@ -65,7 +65,7 @@ def objects(
     """
     if live:
         base_url = check_base_url(base_url, allow_insecure=allow_insecure)
-        with AttioClient(base_url, resolve_token(token)) as client:
+        with AttioClient(base_url, resolve_token(token), on_wait=notice) as client:
             body = client.get_json("/v2/objects")
         items = body.get("data") if isinstance(body, dict) else None
         rows = [
@@ -93,7 +93,7 @@ def whoami(
     Exits with 3 when the token is refused, inactive, or lacks a scope that push needs.
     """
     base_url = check_base_url(base_url, allow_insecure=allow_insecure)
-    with AttioClient(base_url, resolve_token(token)) as client:
+    with AttioClient(base_url, resolve_token(token), on_wait=notice) as client:
         identity = read_identity(client)
     typer.echo(f"workspace: {identity.workspace_name or '-'} (slug {identity.workspace_slug or '-'}, id {identity.workspace_id or '-'})")
     typer.echo(f"active: {'yes' if identity.active else 'no'}")

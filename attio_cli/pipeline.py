@@ -53,6 +53,7 @@ class Pipeline:
     should_stop: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
+        self._begin_event = None
         self._end_event = None
         self._seen_message_ids: set[str] = set()
         self._batches = BatchCollector()
@@ -65,6 +66,7 @@ class Pipeline:
         """
         should_stop = self.should_stop
         # Live delivery needs to know how many jobs each event has; dry-run writers do not.
+        self._begin_event = getattr(self.writer, "begin_event", None)
         self._end_event = getattr(self.writer, "end_event", None)
         try:
             for source_line in lines:
@@ -111,6 +113,8 @@ class Pipeline:
             report.already_delivered += 1
             return
 
+        if self._begin_event is not None:
+            self._begin_event(source, source_line.text)
         all_valid = True
         planned_jobs = 0
         for subscription in matched:
@@ -132,7 +136,7 @@ class Pipeline:
             report.planned += 1
         else:
             report.invalid += 1
-        if self._end_event is not None and planned_jobs:
+        if self._end_event is not None:
             self._end_event(source, planned_jobs, counted=all_valid, event_json=source_line.text)
 
     def _plan_for(self, subscription: Subscription, event: dict, source: EventSource) -> str | None:

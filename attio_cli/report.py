@@ -118,6 +118,8 @@ class RejectsWriter:
             self.count += 1
             if self.stream is not None:
                 self.stream.write(data)
+                # Flushed at once, so a run that is killed keeps every reject it wrote.
+                self.stream.flush()
 
     def close(self) -> None:
         if self.stream is not None:

@@ -76,6 +76,13 @@ class EventLedger:
                 if key not in self._events:
                     self._events[key] = _Event(source)
 
+    def begin_event(self, source: EventSource, event_json: bytes) -> None:
+        """Note an event before its jobs are planned, so that a stop part-way still finds it."""
+        with self._lock:
+            key = (source.input, source.line)
+            if key not in self._events:
+                self._events[key] = _Event(source, event_json=event_json)
+
     def end_event(self, source: EventSource, jobs: int, *, counted: bool, event_json: bytes) -> None:
         """Say how many jobs the event has in all; ``counted`` is false for an event counted as invalid.
 
@@ -87,6 +94,10 @@ class EventLedger:
             event = self._events.get(key)
             if event is None:
                 event = self._events[key] = _Event(source)
+            if jobs == 0:
+                # Every subscription found the event invalid; the pipeline has counted it.
+                del self._events[key]
+                return
             event.expected_jobs = jobs
             event.counted = counted
             event.event_json = event_json
@@ -112,6 +123,10 @@ class EventLedger:
         """Settle every event still open as failed with ``reason``; used when the run stops early."""
         with self._lock:
             for key, event in list(self._events.items()):
+                if event.expected_jobs is None:
+                    # The stop came while the pipeline was planning this event, so it never
+                    # counted it; it counts as planned here, and then as failed.
+                    self.report.planned += 1
                 missing = (event.expected_jobs or len(event.results) + 1) - len(event.results)
                 event.results.extend(JobOutcome(FAILED, reason) for _ in range(max(missing, 0)))
                 event.expected_jobs = len(event.results)

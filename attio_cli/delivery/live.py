@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import time
 from collections.abc import Iterator
@@ -50,6 +51,11 @@ class LiveResult:
     fatal: FatalDeliveryError | None = None
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    # SIGTERM (e.g. from a job scheduler) stops the run the same way as Ctrl-C.
+    raise KeyboardInterrupt
+
+
 def _log(message: str) -> None:
     typer.echo(f"request: {message}", err=True)
 
@@ -76,7 +82,8 @@ def _counted(lines: Iterator[SourceLine], progress: DeliveryProgress) -> Iterato
         yield source_line
 
 
-def _open_state(settings: LiveSettings, files: list[str], base_url: str) -> StateFile | None:
+def open_state(settings: LiveSettings, files: list[str], base_url: str) -> StateFile | None:
+    """Create or resume the --state file; raises ConfigError when it cannot be used."""
     if settings.state_path is None:
         return None
     fingerprint = RunFingerprint.build(files, settings.mapping_paths, style=settings.style, base_url=base_url, settings=settings.fingerprint_settings)
@@ -85,14 +92,16 @@ def _open_state(settings: LiveSettings, files: list[str], base_url: str) -> Stat
     return StateFile.create(settings.state_path, fingerprint)
 
 
-def deliver(pipeline: Pipeline, client: AttioClient, files: list[str], settings: LiveSettings, rejects: RejectsWriter) -> LiveResult:
+def deliver(
+    pipeline: Pipeline, client: AttioClient, files: list[str], settings: LiveSettings, rejects: RejectsWriter, state: StateFile | None
+) -> LiveResult:
     """Run the pipeline with live delivery and return how the run ended.
 
-    Ctrl-C stops reading, lets the requests in flight finish, fails the events not yet sent,
-    saves the state and returns exit status 130. A second Ctrl-C while waiting stops at once.
+    Ctrl-C (or SIGTERM) stops reading, lets the requests in flight finish, fails the events not
+    yet sent, saves the state and returns exit status 130. A second Ctrl-C while waiting stops at
+    once. The caller closes ``state``.
     """
     report = pipeline.report
-    state = _open_state(settings, files, client.base_url)
     sender: LiveSender | None = None
 
     def record_state(input_name: str, line: int, outcome: str) -> None:
@@ -129,6 +138,7 @@ def deliver(pipeline: Pipeline, client: AttioClient, files: list[str], settings:
     sender.start()
     if progress is not None:
         progress.start()
+    previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
     try:
         try:
             pipeline.run(lines)
@@ -145,6 +155,7 @@ def deliver(pipeline: Pipeline, client: AttioClient, files: list[str], settings:
             sender.stop()
             sender.ledger.settle_remaining("not confirmed, because the run was interrupted")
     finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
         if progress is not None:
             progress.stop()
         report.elapsed_s = round(time.monotonic() - started, 3)

@@ -129,6 +129,9 @@ class LiveSender:
         except Stopped:
             self._finish_job(job, JobOutcome(FAILED, self._stop_reason(), job.subscription))
 
+    def begin_event(self, source: EventSource, event_json: bytes) -> None:
+        self.ledger.begin_event(source, event_json)
+
     def end_event(self, source: EventSource, jobs: int, *, counted: bool, event_json: bytes) -> None:
         self.ledger.end_event(source, jobs, counted=counted, event_json=event_json)
 
@@ -246,6 +249,24 @@ class LiveSender:
         with self._counter_lock:
             setattr(self.report, field, getattr(self.report, field) + 1)
 
+    def _fatal(self, status: int | None, response: httpx.Response | None, error: BaseException | None) -> tuple[FatalDeliveryError, dict | None]:
+        """Describe an answer or error after which no request can succeed."""
+        if response is None:
+            # Never str(error): an error about a malformed request could quote its headers.
+            return FatalDeliveryError(
+                f"the request to {self.client.base_url} could not be sent: {type(error).__name__}",
+                hint="Check --base-url and the token's characters.",
+            ), None
+        problem = parse_error(response.content, status)
+        answer = _answer(status, problem)
+        if status in (401, 403):
+            message = f"Attio rejected the token: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " ")
+            hint = "Check ATTIO_API_TOKEN or --token, and that the token has record_permission:read-write and object_configuration:read."
+        else:
+            message = f"{self.client.base_url} returned HTTP {status}, which attio-cli does not follow"
+            hint = "Check --base-url: it should be the API origin itself, e.g. https://api.attio.com, and answer without redirects."
+        return FatalDeliveryError(message, hint=hint), answer
+
     def _send(self, method: str, path: str, body: Any) -> _Sent:
         content = orjson.dumps(body)
         started = self.clock()
@@ -278,13 +299,9 @@ class LiveSender:
                 except orjson.JSONDecodeError:
                     return _Sent(DELIVERED)
             if decision is Decision.FATAL:
-                problem = parse_error(response.content, status)
-                fatal = FatalDeliveryError(
-                    f"Attio rejected the token: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " "),
-                    hint="Check ATTIO_API_TOKEN or --token, and that the token has record_permission:read-write and object_configuration:read.",
-                )
+                fatal, answer = self._fatal(status, response, error)
                 self.stop(fatal)
-                return _Sent(FAILED, reason=fatal.message, answer=_answer(status, problem))
+                return _Sent(FAILED, reason=fatal.message, answer=answer)
             if decision is Decision.REJECT:
                 problem = parse_error(response.content, status)
                 reason = f"Attio rejected it: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " ")
