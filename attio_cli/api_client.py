@@ -10,7 +10,9 @@ import email.utils
 import ipaddress
 import os
 import random
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,12 +29,12 @@ DEFAULT_BASE_URL = "https://api.attio.com"
 
 # Reads are retried on 429, 5xx and connection errors; after this many attempts the command stops.
 MAX_READ_ATTEMPTS = 5
-# The longest wait before retrying a read after a 429.
+# The maximum wait before retrying a read after a 429.
 MAX_READ_WAIT_S = 30.0
 
 
 class ApiError(CliError):
-    """Attio answered with an error, or could not be reached; the command cannot go on."""
+    """Attio responded with an error, or could not be reached, so the command cannot go on."""
 
     exit_status = ExitStatus.FATAL_API_ERROR
 
@@ -100,7 +102,7 @@ def check_base_url(base_url: str, *, allow_insecure: bool = False) -> str:
 
 
 def retry_after_seconds(header: str | None, now: float | None = None) -> float | None:
-    """Return how long a ``Retry-After`` header asks to wait: an HTTP date or a number of seconds."""
+    """Return the wait that a ``Retry-After`` header requests: an HTTP date or a number of seconds."""
     if not header:
         return None
     header = header.strip()
@@ -119,7 +121,7 @@ def retry_after_seconds(header: str | None, now: float | None = None) -> float |
 
 
 def _error_fields(response: httpx.Response) -> tuple[str | None, str]:
-    """Return Attio's error code and message from an error answer, reading the body loosely."""
+    """Return Attio's error code and message from an error response, reading the body loosely."""
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
@@ -164,18 +166,34 @@ class AttioClient:
     def send(self, method: str, path: str, body: bytes) -> httpx.Response:
         """Send one JSON request without retrying; httpx's transport errors propagate.
 
-        httpx's timeout bounds each read, so a server that sends a byte now and then could hold a
-        request forever; the body is read here against a deadline of twice the timeout instead.
-        Safe to call from several threads, which share the client's connection pool.
+        Raises httpx.ReadTimeout when no complete response arrives within the timeout. Safe to
+        call from several threads, which share the client's connection pool.
         """
-        deadline = time.monotonic() + 2 * self.timeout
-        with self._http.stream(method, path, content=body, headers={"Content-Type": "application/json"}) as response:
-            chunks = []
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout(f"the response took longer than {2 * self.timeout:.0f} s", request=response.request)
-        return httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks), request=response.request)
+        return self._within_deadline(lambda: self._http.request(method, path, content=body, headers={"Content-Type": "application/json"}))
+
+    def _within_deadline(self, request: Callable[[], httpx.Response]) -> httpx.Response:
+        """Run a request in a helper thread and give up on it after ``timeout`` seconds in all.
+
+        httpx's timeout bounds each socket read, so a server that sends a byte now and then could
+        hold a request forever. A request given up on keeps its thread and its pooled connection
+        until the server closes it.
+        """
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["response"] = request()
+            except BaseException as error:  # noqa: BLE001 - handed over to the calling thread
+                outcome["error"] = error
+
+        worker = threading.Thread(target=run, name="attio-request", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise httpx.ReadTimeout(f"no complete response within {self.timeout:.0f} s")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
 
     def __enter__(self) -> AttioClient:
         return self
@@ -189,19 +207,20 @@ class AttioClient:
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET ``path`` and return the parsed JSON body, retrying rate limits and server errors.
 
-        Raises ApiError for an error answer, an unreachable server or a body that is not JSON.
+        Raises ApiError for an error response, an unreachable server or a body that is not JSON.
         """
         started = time.monotonic()
         for attempt in range(1, MAX_READ_ATTEMPTS + 1):
             try:
-                response = self._http.get(path, params=params)
+                response = self._within_deadline(lambda: self._http.get(path, params=params))
             except httpx.TransportError as error:
-                if attempt == MAX_READ_ATTEMPTS:
+                wait = self._backoff(attempt)
+                if attempt == MAX_READ_ATTEMPTS or time.monotonic() - started + wait > self.retry_time:
                     raise ApiError(
                         f"cannot reach {self.base_url}: {type(error).__name__}: {error}",
                         hint="Check --base-url and the network, then try again.",
                     ) from None
-                self._sleep(self._backoff(attempt))
+                self._sleep(wait)
                 continue
 
             if response.status_code == 429 or response.status_code >= 500:

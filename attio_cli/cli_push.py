@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import time
 from enum import Enum
@@ -94,9 +95,8 @@ def push(
         for warning in subscription.warnings:
             warn(warning)
     files = expand_inputs(inputs or [STDIN])
-    if state_file is not None and STDIN in files:
-        # Lines are recorded by number, and nothing can tell whether a second pipe carries the same events.
-        raise ConfigError("--state cannot track standard input", hint="Write the events to a file and push that file.")
+    if state_file is not None:
+        _check_trackable(files)
     claimed = files + list(mapping) + ([str(state_file)] if state_file else [])
     _check_output_paths(claimed, report_file, rejects_file)
     if report_file:
@@ -183,6 +183,18 @@ def push(
     raise typer.Exit(exit_status)
 
 
+def _check_trackable(files: list[str]) -> None:
+    """Refuse --state for inputs that are not regular files.
+
+    Lines are recorded by number, and nothing can tell whether a second pipe carries the same
+    events as the first.
+    """
+    for name in files:
+        if name == STDIN or not stat.S_ISREG(os.stat(name).st_mode):
+            shown = "standard input" if name == STDIN else f"{name}, which is not a regular file,"
+            raise ConfigError(f"--state cannot track {shown}", hint="Write the events to a file and push that file.")
+
+
 def _connect(client: AttioClient, schema_file: Path | None) -> Schema:
     """Check the token once, and return the schema: from a file, or read from the workspace once."""
     identity = read_identity(client)
@@ -235,7 +247,7 @@ def _check_output_paths(inputs: list[str], report_file: Path | None, rejects_fil
             continue
         resolved = path.resolve()
         if resolved in claimed_paths:
-            raise ConfigError(f"{option} {path} is also an input; writing it would destroy it", hint="Write the file somewhere else.")
+            raise ConfigError(f"{option} {path} is also an input, a mapping or the --state file; writing it would destroy it", hint="Write the file somewhere else.")
         claimed_paths[resolved] = option
 
 

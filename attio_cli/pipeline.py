@@ -47,8 +47,9 @@ class Pipeline:
     # Called with the event's source, "object.attribute" and the message of each value warning.
     on_warning: Callable[[EventSource, str, str], None] = lambda source, name, message: None
 
-    # Returns whether an event was delivered by an earlier run that this one resumes.
-    already_delivered: Callable[[EventSource], bool] | None = None
+    # Returns how an earlier run that this one resumes settled an event ("delivered" or
+    # "rejected"), or None when it did not.
+    settled_before: Callable[[EventSource], str | None] | None = None
     # Checked after each line; a true answer stops reading, e.g. after a fatal delivery error.
     should_stop: Callable[[], bool] | None = None
 
@@ -109,9 +110,14 @@ class Pipeline:
         report.matched += 1
 
         source = EventSource(source_line.input, source_line.line, message_id if isinstance(message_id, str) else None)
-        if self.already_delivered is not None and self.already_delivered(source):
-            report.already_delivered += 1
-            return
+        if self.settled_before is not None:
+            earlier = self.settled_before(source)
+            if earlier is not None:
+                if earlier == "rejected":
+                    report.already_rejected += 1
+                else:
+                    report.already_delivered += 1
+                return
 
         if self._begin_event is not None:
             self._begin_event(source, source_line.text)

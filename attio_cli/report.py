@@ -14,11 +14,12 @@ class RunReport:
     """Counts of one run.
 
     Every non-blank input line is counted exactly once in ``planned + unmatched + duplicate +
-    invalid + already_delivered``. ``matched`` counts the events that matched a subscription,
-    whether they were then planned or found invalid. ``invalid`` events were held back by
+    invalid + already_delivered + already_rejected``. ``matched`` counts the events that matched
+    a subscription, whether they were then planned or found invalid. ``invalid`` events were held back by
     attio-cli and never sent. In a live run every planned event ends as ``delivered``,
     ``rejected`` (Attio refused it) or ``failed`` (no answer after the retries), and
-    ``already_delivered`` counts the events that a resumed run skipped. ``requests`` counts HTTP
+    ``already_delivered`` and ``already_rejected`` count the events that a resumed run skipped
+    because the earlier run settled them. ``requests`` counts HTTP
     requests sent, ``retries`` the repeated ones and ``rate_limited`` the 429 answers.
 
     ``warnings`` counts value warnings, ``normalised`` the values that the public style changed
@@ -36,6 +37,7 @@ class RunReport:
     rejected: int = 0
     failed: int = 0
     already_delivered: int = 0
+    already_rejected: int = 0
     planned_requests: int = 0
     requests: int = 0
     retries: int = 0
@@ -58,8 +60,8 @@ class RunReport:
             f"{count_of(self.read, 'event')} read: {self.delivered} delivered, {self.rejected} rejected, "
             f"{self.failed} failed, {self.invalid} invalid, {self.unmatched} unmatched, {self.duplicate} duplicate"
         )
-        if self.already_delivered:
-            text += f", {self.already_delivered} already delivered"
+        if self.already_delivered or self.already_rejected:
+            text += f", {self.already_delivered} already delivered, {self.already_rejected} already rejected"
         text += (
             f"; {count_of(self.requests, 'request')} in {self.elapsed_s:.1f} s"
             f" ({self.retries} retried, {self.rate_limited} rate-limited)"

@@ -125,7 +125,7 @@ def deliver(
     pipeline.writer = sender
     pipeline.should_stop = lambda: sender.stopped
     if state is not None and settings.resume:
-        pipeline.already_delivered = lambda source: state.is_settled(source.input, source.line) is not None
+        pipeline.settled_before = lambda source: state.is_settled(source.input, source.line)
 
     progress = DeliveryProgress(report, _total_bytes(files)) if DeliveryProgress.wanted() and not settings.verbose else None
     lines = iter_lines(files)
@@ -168,6 +168,6 @@ def deliver(
         result.exit_status = sender.fatal.exit_status
     elif interrupted:
         result.exit_status = ExitStatus.INTERRUPTED
-    elif report.invalid or report.rejected or report.failed:
+    elif report.invalid or report.rejected or report.failed or report.already_rejected:
         result.exit_status = ExitStatus.EVENTS_NOT_DELIVERED
     return result

@@ -23,11 +23,14 @@ from attio_cli.delivery.ordering import OrderedJobQueue, Stopped
 from attio_cli.delivery.pacing import Decision, RateLimiter, RetryPolicy, classify, parse_error, rate_limited_pause
 from attio_cli.delivery.pacing import Stopped as LimiterStopped
 from attio_cli.exit_status import ExitStatus
-from attio_cli.report import RunReport
+from attio_cli.report import RunReport, count_of
 from attio_cli.requests import EventSource, PlannedRequest, RecordId
 
 # How many jobs may wait per worker before reading the input pauses.
 _WINDOW_PER_WORKER = 16
+# Requests in a row that may fail after all their retries before the run stops as if Attio were
+# unreachable. Without the stop, an outage would cost every remaining event its whole retry budget.
+_MAX_FAILURES_IN_A_ROW = 10
 
 
 class FatalDeliveryError(Exception):
@@ -70,7 +73,11 @@ def _batch_keys(request: PlannedRequest) -> list[tuple]:
         values = assertion.get("values") or {}
         matching = assertion.get("matching_attribute")
         value = values.get(matching)
-        keys.append((assertion.get("object"), matching, value if isinstance(value, str) else repr(value)))
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        # The same form as the planner's record keys, so batched and single jobs for one record
+        # stay in order.
+        keys.append((assertion.get("object"), matching, value.casefold() if isinstance(value, str) else repr(value)))
         pending.extend(value for value in values.values() if isinstance(value, dict) and "mode" in value and "values" in value)
     return keys
 
@@ -108,6 +115,7 @@ class LiveSender:
         self.fatal: FatalDeliveryError | None = None
         self.stopping = threading.Event()
         self._counter_lock = threading.Lock()
+        self._server_failures = 0
         self._workers = [threading.Thread(target=self._work, name=f"attio-delivery-{index}", daemon=True) for index in range(concurrency)]
         self._started = False
 
@@ -207,7 +215,8 @@ class LiveSender:
     def _run_batch(self, job: _Job, assertions: list[dict], sources: list[EventSource]) -> None:
         """Send a batch; when Attio rejects it, split it in halves until the bad assertions are alone."""
         sent = self._send("PUT", "/v2/batch/records", {"assertions": assertions})
-        if sent.outcome == REJECTED and len(assertions) > 1:
+        # Only a 400 can be about some of the assertions, because any other status is about the request.
+        if sent.outcome == REJECTED and sent.answer is not None and sent.answer.get("status") == 400 and len(assertions) > 1:
             middle = len(assertions) // 2
             self._run_batch(job, assertions[:middle], sources[:middle])
             self._run_batch(job, assertions[middle:], sources[middle:])
@@ -249,8 +258,19 @@ class LiveSender:
         with self._counter_lock:
             setattr(self.report, field, getattr(self.report, field) + 1)
 
+    def _note_server_failure(self, what: str) -> None:
+        """Stop the run when requests keep failing after all their retries: Attio is down."""
+        with self._counter_lock:
+            self._server_failures += 1
+            failures = self._server_failures
+        if failures >= _MAX_FAILURES_IN_A_ROW:
+            self.stop(FatalDeliveryError(
+                f"{failures} requests in a row failed after all their retries (last: {what}), so Attio looks down",
+                hint="Run the same command with --resume later; add --state FILE if this run had none.",
+            ))
+
     def _fatal(self, status: int | None, response: httpx.Response | None, error: BaseException | None) -> tuple[FatalDeliveryError, dict | None]:
-        """Describe an answer or error after which no request can succeed."""
+        """Describe a response or error after which no request can succeed."""
         if response is None:
             # Never str(error): an error about a malformed request could quote its headers.
             return FatalDeliveryError(
@@ -260,7 +280,7 @@ class LiveSender:
         problem = parse_error(response.content, status)
         answer = _answer(status, problem)
         if status in (401, 403):
-            message = f"Attio rejected the token: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " ")
+            message = f"Attio rejected the token: {_status_text(status, problem)}"
             hint = "Check ATTIO_API_TOKEN or --token, and that the token has record_permission:read-write and object_configuration:read."
         else:
             message = f"{self.client.base_url} returned HTTP {status}, which attio-cli does not follow"
@@ -293,6 +313,8 @@ class LiveSender:
                 self.log(f"{method} {path} -> {status if status is not None else type(error).__name__} ({took:.0f} ms)")
 
             decision = classify(status, error)
+            if decision is not Decision.RETRY and decision is not Decision.RATE_LIMITED:
+                self._server_failures = 0
             if decision is Decision.SUCCESS:
                 try:
                     return _Sent(DELIVERED, body=orjson.loads(response.content) if response.content else None)
@@ -304,7 +326,7 @@ class LiveSender:
                 return _Sent(FAILED, reason=fatal.message, answer=answer)
             if decision is Decision.REJECT:
                 problem = parse_error(response.content, status)
-                reason = f"Attio rejected it: HTTP {status} {problem.code or ''}: {problem.message}".replace("  ", " ")
+                reason = f"Attio rejected it: {_status_text(status, problem)}"
                 if problem.attribute:
                     reason += f" (attribute {problem.attribute})"
                 return _Sent(REJECTED, reason=reason, answer=_answer(status, problem))
@@ -313,7 +335,8 @@ class LiveSender:
                 self._count("rate_limited")
                 pause = rate_limited_pause(response.headers.get("Retry-After"))
                 if self.policy.rate_limited_delay(pause, started, self.clock()) is None:
-                    return _Sent(FAILED, reason=f"still rate-limited after {self.policy.max_elapsed_s:.0f} s", answer=_answer(status, None))
+                    reason = f"rate-limited, and the wait of {pause:.0f} s would pass --max-retry-time ({self.policy.max_elapsed_s:.0f} s)"
+                    return _Sent(FAILED, reason=reason, answer=_answer(status, None))
                 # The limiter keeps every worker waiting until the pause ends, this one included.
                 self.limiter.on_rate_limited(pause)
                 continue
@@ -325,14 +348,20 @@ class LiveSender:
                 if status is None:
                     # No response at all for the whole retry budget: Attio is unreachable.
                     fatal = FatalDeliveryError(
-                        f"{self.client.base_url} did not respond after {attempt} attempts: {what}",
+                        f"{self.client.base_url} did not respond after {count_of(attempt, 'attempt')}: {what}",
                         hint="Check the network and --base-url, then run the same command with --resume.",
                     )
                     self.stop(fatal)
-                return _Sent(FAILED, reason=f"failed after {attempt} attempts: {what}", answer=_answer(status, None) if status else None)
-            self._count("retries")
+                self._note_server_failure(what)
+                return _Sent(FAILED, reason=f"failed after {count_of(attempt, 'attempt')}: {what}", answer=_answer(status, None) if status else None)
             if self.stopping.wait(delay):
                 return _Sent(FAILED, reason=self._stop_reason())
+            self._count("retries")
+
+
+def _status_text(status: int | None, problem: Any) -> str:
+    code = f" {problem.code}" if problem.code else ""
+    return f"HTTP {status}{code}: {problem.message}"
 
 
 def _record_id(body: Any) -> str | None:
