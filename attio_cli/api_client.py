@@ -220,6 +220,8 @@ class AttioClient:
                         f"cannot reach {self.base_url}: {type(error).__name__}: {error}",
                         hint="Check --base-url and the network, then try again.",
                     ) from None
+                if self._on_wait is not None:
+                    self._on_wait(f"GET {path} failed ({type(error).__name__}); trying again in {wait:.1f} s")
                 self._sleep(wait)
                 continue
 
