@@ -216,11 +216,11 @@ class RecordChecker:
     def _look_up_object(self, object_slug: str) -> Problem | bool:
         if self.schema.object(object_slug) is not None:
             return True
+        if self.schema.complete:
+            return Problem(object_slug, None, self.schema.unknown_object_message(object_slug))
         suggestion = self.schema.suggest_object(object_slug)
         hint = f"; did you mean {render(suggestion)}?" if suggestion else ""
-        if self.schema.complete:
-            return Problem(object_slug, None, f"the object {render(object_slug)} is not in the workspace schema ({self.schema.source}){hint}")
-        self.on_unchecked(f"object {render(object_slug)}{hint}" if hint else f"object {render(object_slug)}")
+        self.on_unchecked(f"object {render(object_slug)}{hint}")
         return False
 
     def _prepare(self, object_slug: str, slug: str) -> _Prepared | Problem | None:
@@ -231,9 +231,7 @@ class RecordChecker:
             fast = fast_string_check(attribute, self.public) if attribute.is_writable else None
             return (attribute, check, fast, self.public and attribute.is_multiselect)
         if schema_object is not None and schema_object.complete:
-            suggestion = schema_object.suggest(slug)
-            hint = f"; did you mean {render(suggestion)}?" if suggestion else ""
-            return Problem(object_slug, slug, f"{slug}: {object_slug} has no attribute {render(slug)}{hint}")
+            return Problem(object_slug, slug, f"{slug}: {schema_object.unknown_attribute_message(slug)}")
         self.on_unchecked(f"attribute {object_slug}.{slug}")
         return _UNCHECKED
 

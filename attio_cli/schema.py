@@ -10,7 +10,16 @@ unknown attribute is an error.
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass, field
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _did_you_mean(suggestion: str | None) -> str:
+    return f"; did you mean {_quoted(suggestion)}?" if suggestion else ""
 
 
 def fold_title(title: str) -> str:
@@ -89,6 +98,10 @@ class ObjectSchema:
         matches = difflib.get_close_matches(slug, list(self.attributes), n=1, cutoff=0.6)
         return matches[0] if matches else None
 
+    def unknown_attribute_message(self, slug: str) -> str:
+        """Return the message for an attribute slug this object does not have, with a suggestion."""
+        return f"{self.slug} has no attribute {_quoted(slug)}{_did_you_mean(self.suggest(slug))}"
+
 
 class Schema:
     """Lookup of objects and attributes by slug.
@@ -130,6 +143,10 @@ class Schema:
             attribute = self.attribute(object_slug, attribute_slug)
             known = self._multiselect[key] = attribute is not None and attribute.is_multiselect
         return known
+
+    def unknown_object_message(self, slug: str) -> str:
+        """Return the message for an object slug that this complete schema does not have."""
+        return f"the object {_quoted(slug)} is not in the workspace schema ({self.source}){_did_you_mean(self.suggest_object(slug))}"
 
     def suggest_object(self, slug: str) -> str | None:
         """Return the object slug closest to ``slug``, comparing with slugs and with nouns.

@@ -110,14 +110,12 @@ class _Checker:
                     self._check_attribute(subscription, write.object, str(slug), (write.attributes_key, slug))
 
     def _unknown_object(self, subscription: Subscription, write: _StaticWrite, where: str) -> None:
+        if self.schema.complete:
+            self.result.errors.append(f"{where}: {subscription.name}: {self.schema.unknown_object_message(write.object)}")
+            return
         suggestion = self.schema.suggest_object(write.object)
         hint = f"; did you mean {render(suggestion)}?" if suggestion else ""
-        if self.schema.complete:
-            self.result.errors.append(
-                f"{where}: {subscription.name}: the object {render(write.object)} is not in the workspace schema "
-                f"({self.schema.source}){hint}"
-            )
-        elif suggestion:
+        if suggestion:
             self.result.warnings.append(
                 f"{where}: {subscription.name}: {render(write.object)} is not a standard Attio object slug{hint} "
                 "Pull the workspace schema to check custom objects."
@@ -143,9 +141,7 @@ class _Checker:
         where = subscription.mapping_location(key_path)
         if attribute is None:
             if schema_object.complete:
-                suggestion = schema_object.suggest(slug)
-                hint = f"; did you mean {render(suggestion)}?" if suggestion else ""
-                self.result.errors.append(f"{where}: {subscription.name}: {object_slug} has no attribute {render(slug)}{hint}")
+                self.result.errors.append(f"{where}: {subscription.name}: {schema_object.unknown_attribute_message(slug)}")
             return
         if not attribute.is_writable or attribute.type == "interaction":
             self.result.errors.append(
