@@ -13,9 +13,9 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote
 
-from attio_cli.actions.assertions import RecordWrite, WriteRef, batch_assertion, record_writes
+from attio_cli.actions.assertions import RecordWrite, WriteRef, batch_assertion
 from attio_cli.jsvalues import js_string
-from attio_cli.requests import EventSource, PlannedRequest, RecordId
+from attio_cli.requests import EventSource, PlannedRequest, RecordId, record_key
 from attio_cli.schema import Schema
 
 STYLES = ("public", "segment")
@@ -64,10 +64,6 @@ class Planner:
         return paths
 
     # Single mode -------------------------------------------------------------------------------
-
-    def plan_single(self, action: str, payload: dict[str, Any], subscription: str, source: EventSource) -> list[PlannedRequest]:
-        """Return the requests for one event, in the order they must be sent."""
-        return self.plan_writes(record_writes(action, payload), subscription, source)
 
     def plan_writes(self, writes: list[RecordWrite], subscription: str, source: EventSource) -> list[PlannedRequest]:
         """Return the requests for one event's record writes, in the order they must be sent."""
@@ -173,13 +169,7 @@ def _use_checked_values(assertion: dict[str, Any], checked: dict[str, dict[str, 
 
 
 def _record_key(write: RecordWrite) -> tuple:
-    # Case-folded, because Attio may match emails and domains without regard to case, and two
-    # keys for one record would let its requests overlap. A key shared by two records only costs
-    # some parallelism.
-    value = write.values.get(write.matching_attribute)
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    return (write.object, write.matching_attribute, value.casefold() if isinstance(value, str) else repr(value))
+    return record_key(write.object, write.matching_attribute, write.values.get(write.matching_attribute))
 
 
 class BatchCollector:

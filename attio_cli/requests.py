@@ -21,6 +21,18 @@ class RecordId:
         return f"<record_id from step {self.step} ({self.object})>"
 
 
+def record_key(object_slug: Any, matching_attribute: Any, value: Any) -> tuple:
+    """Return the key that orders the requests writing one record: object, matching attribute, value.
+
+    The value is case-folded, because Attio may match emails and domains without regard to case,
+    and two keys for one record would let its requests overlap. A key shared by two records only
+    costs some parallelism. A one-item list counts as its item.
+    """
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return (object_slug, matching_attribute, value.casefold() if isinstance(value, str) else repr(value))
+
+
 @dataclass(frozen=True, slots=True)
 class EventSource:
     """The origin of an event: input name, 1-based line and messageId."""

@@ -114,11 +114,6 @@ class EventLedger:
                 event.results.append(outcome)
                 self._settle_if_complete(key, event)
 
-    def unsettled(self) -> list[EventSource]:
-        """Return the events whose jobs have not all reported, e.g. after the run was stopped."""
-        with self._lock:
-            return [event.source for event in self._events.values()]
-
     def settle_remaining(self, reason: str) -> None:
         """Settle every event still open as failed with ``reason``; used when the run stops early."""
         with self._lock:

@@ -24,7 +24,7 @@ from attio_cli.delivery.pacing import Decision, RateLimiter, RetryPolicy, classi
 from attio_cli.delivery.pacing import Stopped as LimiterStopped
 from attio_cli.exit_status import ExitStatus
 from attio_cli.report import RunReport, count_of
-from attio_cli.requests import EventSource, PlannedRequest, RecordId
+from attio_cli.requests import EventSource, PlannedRequest, RecordId, record_key
 
 # How many jobs may wait per worker before reading the input pauses.
 _WINDOW_PER_WORKER = 16
@@ -72,12 +72,8 @@ def _batch_keys(request: PlannedRequest) -> list[tuple]:
         assertion = pending.pop()
         values = assertion.get("values") or {}
         matching = assertion.get("matching_attribute")
-        value = values.get(matching)
-        if isinstance(value, list) and len(value) == 1:
-            value = value[0]
-        # The same form as the planner's record keys, so batched and single jobs for one record
-        # stay in order.
-        keys.append((assertion.get("object"), matching, value.casefold() if isinstance(value, str) else repr(value)))
+        # The planner's key form, so batched and single jobs for one record stay in order.
+        keys.append(record_key(assertion.get("object"), matching, values.get(matching)))
         pending.extend(value for value in values.values() if isinstance(value, dict) and "mode" in value and "values" in value)
     return keys
 
