@@ -1,6 +1,6 @@
 """Command-line interface. Data goes to stdout; summaries, warnings and errors go to stderr.
 
-Each command lives in its own module; this one registers them and holds the central error handler.
+Each command lives in its own module. This one registers them and contains the central error handler.
 """
 
 from __future__ import annotations

@@ -136,8 +136,8 @@ def push(
             verbose=verbose,
             fingerprint_settings={"dedupe": dedupe, "default_country": default_country, "schema": str(schema_file) if schema_file else None},
         )
-        # The state file is checked before the rejects file is opened, so a refused resume
-        # leaves the earlier run's rejects alone; a resumed run appends to them.
+        # The state file is checked before the rejects file is opened, so a rejected resume
+        # leaves the earlier run's rejects alone. A resumed run appends to them.
         if not dry_run:
             state = open_state(settings, files, base_url)
         rejects = RejectsWriter(_open_for_writing(rejects_file, "rejects", append=resume) if rejects_file else None)

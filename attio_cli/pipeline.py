@@ -50,7 +50,7 @@ class Pipeline:
     # Returns how an earlier run that this one resumes settled an event ("delivered" or
     # "rejected"), or None when it did not.
     settled_before: Callable[[EventSource], str | None] | None = None
-    # Checked after each line; a true answer stops reading, e.g. after a fatal delivery error.
+    # Checked after each line; when it returns true, reading stops (e.g. after a fatal delivery error).
     should_stop: Callable[[], bool] | None = None
 
     def __post_init__(self) -> None:
@@ -61,7 +61,7 @@ class Pipeline:
         self._batch_notice_given = False
 
     def run(self, lines: Iterable[SourceLine]) -> RunReport:
-        """Process every line until ``should_stop`` says so.
+        """Process every line until ``should_stop`` returns true.
 
         If reading fails part-way, the open batches are still emitted.
         """

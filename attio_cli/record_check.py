@@ -1,7 +1,7 @@
 """Check stage: the attribute values of each record write, checked against the workspace schema.
 
 This runs after payload validation and before planning. In the ``public`` style each value is
-replaced by its normalised form; in the ``segment`` style values stay as Segment would send them
+replaced by its normalised form. In the ``segment`` style values stay as Segment would send them,
 and the check only finds the ones Attio would reject. An object or attribute that the schema does
 not list passes unchecked when the schema is partial (the built-in standard objects), and is an
 error when the schema is complete (a pulled schema).

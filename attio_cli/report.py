@@ -20,7 +20,7 @@ class RunReport:
     ``rejected`` (Attio refused it) or ``failed`` (no answer after the retries), and
     ``already_delivered`` and ``already_rejected`` count the events that a resumed run skipped
     because the earlier run settled them. ``requests`` counts HTTP
-    requests sent, ``retries`` the repeated ones and ``rate_limited`` the 429 answers.
+    requests sent, ``retries`` the repeated ones and ``rate_limited`` the 429 responses.
 
     ``warnings`` counts value warnings, ``normalised`` the values that the public style changed
     per object.attribute, and ``invalid_values`` the invalid values per object.attribute (an
@@ -107,7 +107,7 @@ class RejectsWriter:
     ) -> None:
         """Write one reject. ``event_json`` is the event exactly as the input had it (JSON text).
 
-        ``answer`` is Attio's answer to a rejected or failed request: status, code and message.
+        ``answer`` is Attio's response to a rejected or failed request: status, code and message.
         """
         record = {"input": input, "line": line, "message_id": message_id, "stage": stage, "reason": reason}
         if subscription is not None:

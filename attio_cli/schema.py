@@ -116,7 +116,8 @@ class Schema:
         self.source = source
         self.complete = complete
         self.workspace = workspace
-        # Answers by (object, attribute) key, filled as the planner asks once per value of every event.
+        # Multiselect flags by (object, attribute), filled on first lookup, because the planner
+        # asks once per value of every event.
         self._multiselect: dict[tuple[str, str], bool] = {}
         self._by_id = {schema_object.id: schema_object for schema_object in objects.values() if schema_object.id}
 

@@ -30,7 +30,7 @@ class _StaticWrite:
 
 
 # The records each action writes: object, matching attribute, the attributes the action sets
-# itself, and the mapping field that holds further attributes.
+# itself, and the mapping field that contains further attributes.
 _ACTION_WRITES = {
     "identify-user": (
         ("people", "email_addresses", ("email_addresses",), "person_attributes"),

@@ -5,8 +5,8 @@ another, then reads the run report. Two workloads:
 
 1. batch: identify events through the batch endpoint (`enable_batching: true`), with the
    sandbox's and the client's rate limits lifted; prints events/s.
-2. paced: identify events in the public style at the default 25 writes/s against a sandbox that
-   enforces Attio's 25 writes/s; prints the writes/s held and the number of 429 responses.
+2. paced: identify events in the public style at the default 25 writes/s, against a sandbox that
+   enforces Attio's 25 writes/s. It prints the writes/s held and the number of 429 responses.
 
     python bench/push.py [--batch-events N] [--paced-events N] [--skip-batch] [--skip-paced]
 """

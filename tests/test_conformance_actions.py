@@ -243,7 +243,7 @@ def _check_deliberate_difference(vector):
         empty_object_line = next(i + 1 for i, event in enumerate(vector["events"]) if event.get("traits", {}).get("object") == "")
         assert rejected[empty_object_line] == "The root value is missing the required field 'object'."
         # The other events map no value to the matching attribute, so Attio would reject them
-        # too, and attio-cli holds them back as well.
+        # too, and attio-cli does not send them either.
         sent_lines = [index + 1 for index, status in enumerate(vector["expected"]["multistatus"]) if status["status"] == 202]
         for line in sent_lines:
             if line != empty_object_line:

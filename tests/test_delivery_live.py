@@ -203,7 +203,7 @@ def test_kill_and_resume_same_records(tmp_path):
         result = _push(*args, "--resume", "--base-url", sandbox.base_url, token=sandbox.token)
         titles = _titles(sandbox)
         stats = sandbox.stats()
-    # A request answered 429 was not processed, so it does not count as sent.
+    # A request that got a 429 was not processed, so it does not count as sent.
     writes = stats["writes"] - stats["rate_limited"]
 
     assert result.returncode == 0, result.stderr.decode()[-2000:]

@@ -127,7 +127,7 @@ def deliver(
     if state is not None and settings.resume:
         pipeline.settled_before = lambda source: state.is_settled(source.input, source.line)
 
-    progress = DeliveryProgress(report, _total_bytes(files)) if DeliveryProgress.wanted() and not settings.verbose else None
+    progress = DeliveryProgress(report, _total_bytes(files)) if DeliveryProgress.enabled() and not settings.verbose else None
     lines = iter_lines(files)
     if progress is not None:
         lines = _counted(lines, progress)

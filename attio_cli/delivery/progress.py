@@ -27,7 +27,8 @@ class DeliveryProgress:
         self._progress: Progress | None = None
 
     @staticmethod
-    def wanted() -> bool:
+    def enabled() -> bool:
+        """Tell whether stderr is a terminal, where a progress bar can be drawn."""
         return sys.stderr.isatty()
 
     def start(self) -> None:
